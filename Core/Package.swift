@@ -1,0 +1,19 @@
+// swift-tools-version:6.0
+// RLRCore: the plugin-facing core (kernels, tensors, autograd, layers, command declarations).
+// It is its own package with a dynamic library product so the host and every plugin load ONE copy
+// (a static link into both would give two registries; see docs/architecture.md).
+import PackageDescription
+
+let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
+
+let package = Package(
+    name: "Core",
+    products: [
+        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors"]),
+    ],
+    targets: [
+        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: numeric),
+        .target(name: "Tensors", dependencies: ["Kernels"], swiftSettings: numeric),
+    ]
+)

@@ -1,0 +1,57 @@
+/// Reductions over one axis of a contiguous array viewed as `[outer, length, inner]`.
+public enum ReduceOp: Sendable {
+    case sum, max, min
+}
+
+/// Reduces the middle axis of a contiguous `[outer, length, inner]` array into `[outer, inner]`.
+public func reduce(_ op: ReduceOp, _ input: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
+                   into out: UnsafeMutablePointer<Float>) {
+    let src = SendableConstPointer(input), dst = SendablePointer(out)
+    Parallel.forEachChunk(outer, grain: max(1, 65_536 / max(length * inner, 1))) { range in
+        for o in range {
+            let base = src.base + o * length * inner
+            let target = dst.base + o * inner
+            if inner == 1 {
+                target[0] = reduceRow(op, base, length)
+                continue
+            }
+            target.update(from: base, count: inner)
+            for l in 1..<max(length, 1) {
+                let row = base + l * inner
+                switch op {
+                case .sum: for i in 0..<inner { target[i] += row[i] }
+                case .max: for i in 0..<inner { let v = row[i]; target[i] = v > target[i] || v.isNaN ? v : target[i] }
+                case .min: for i in 0..<inner { let v = row[i]; target[i] = v < target[i] || v.isNaN ? v : target[i] }
+                }
+            }
+            if length == 0 { target.update(repeating: op == .sum ? 0 : .nan, count: inner) }
+        }
+    }
+}
+
+/// Reduces `n` contiguous values (sum uses 8 independent accumulators so it vectorises).
+@inline(__always)
+public func reduceRow(_ op: ReduceOp, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
+    switch op {
+    case .sum:
+        var acc = SIMD8<Float>(repeating: 0)
+        var i = 0
+        while i + 8 <= n {
+            acc += UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+            i += 8
+        }
+        var total = acc.sum()
+        while i < n { total += p[i]; i += 1 }
+        return total
+    case .max:
+        guard n > 0 else { return .nan }
+        var m = p[0]
+        for i in 1..<n { let v = p[i]; if v > m || v.isNaN { m = v } }
+        return m
+    case .min:
+        guard n > 0 else { return .nan }
+        var m = p[0]
+        for i in 1..<n { let v = p[i]; if v < m || v.isNaN { m = v } }
+        return m
+    }
+}

@@ -1,0 +1,2 @@
+import Tensors
+print("rlr 0.1.0")
