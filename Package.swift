@@ -27,6 +27,6 @@ let package = Package(
         .executableTarget(name: "rlr", dependencies: [core]),
 
         // Tests.
-        .testTarget(name: "TensorsTests", dependencies: [core], exclude: ["Fixtures"], swiftSettings: numeric),
+        .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
     ]
 )

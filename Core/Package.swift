@@ -9,11 +9,12 @@ let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let package = Package(
     name: "Core",
     products: [
-        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors"]),
+        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "NN"]),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: numeric),
         .target(name: "Tensors", dependencies: ["Kernels"], swiftSettings: numeric),
+        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numeric),
     ]
 )

@@ -3,7 +3,7 @@
 
 Run with the peer's Python (torch 2.13 CPU; ../shared/peers/setup.sh prints it) which also has numpy;
 SciPy comes from the system python3 (scipy 1.17.1) for gaussian_filter:
-    $(../shared/peers/setup.sh) scripts/reference/tensor_ops.py Tests/TensorsTests/Fixtures
+    $(../shared/peers/setup.sh) scripts/reference/tensor_ops.py Tests/Fixtures/tensor-ops
 Inputs are generated here with a fixed NumPy seed and saved next to the outputs.
 """
 import os
@@ -69,3 +69,48 @@ blurred = subprocess.run(
      "np.save(sys.argv[2], y.astype(np.float32))", os.path.join(out, "blur_x.npy"), os.path.join(out, "blur_sigma4.npy")],
     check=True)
 print("torch", torch.__version__, "->", out)
+
+# Adam / AdamW: three steps on one parameter with fixed gradients.
+p0 = rng.standard_normal((4, 3)).astype(np.float32)
+grads = rng.standard_normal((3, 4, 3)).astype(np.float32)
+save("adam_p0", p0); save("adam_grads", grads)
+for name, make in [("adam", lambda p: torch.optim.Adam([p], lr=0.1, weight_decay=0.01)),
+                   ("adamw", lambda p: torch.optim.AdamW([p], lr=0.1, weight_decay=0.05))]:
+    p = torch.nn.Parameter(t(p0).clone())
+    opt = make(p)
+    steps = []
+    for g in grads:
+        p.grad = t(g).clone()
+        opt.step()
+        steps.append(p.detach().clone())
+    save(name + "_steps", torch.stack(steps))
+
+# Multi-head attention (separate projections, additive window mask), as the peer's Attention.
+d, heads, n = 16, 4, 9
+xq = rng.standard_normal((2, n, d)).astype(np.float32)
+xr = rng.standard_normal((1, n, d)).astype(np.float32)
+save("mha_x", xq); save("mha_r", xr)
+ws = {}
+for proj in "qkvo":
+    ws[proj + "_w"] = rng.standard_normal((d, d)).astype(np.float32) * 0.3
+    ws[proj + "_b"] = rng.standard_normal(d).astype(np.float32) * 0.1
+    save("mha_" + proj + "_w", ws[proj + "_w"]); save("mha_" + proj + "_b", ws[proj + "_b"])
+rows = torch.arange(3).repeat_interleave(3); cols = torch.arange(3).repeat(3)
+inside = ((rows[:, None] - rows[None, :]).abs() <= 1) & ((cols[:, None] - cols[None, :]).abs() <= 1)
+inside[0, 8] = True  # an irregular mask too
+mask = torch.where(inside, 0.0, float("-inf"))
+save("mha_mask", mask)
+
+
+def proj(x, p):
+    return x @ t(ws[p + "_w"]).T + t(ws[p + "_b"])
+
+
+def split(x):
+    b, m, _ = x.shape
+    return x.view(b, m, heads, d // heads).transpose(1, 2)
+
+
+q, k, v = split(proj(t(xq), "q")), split(proj(t(xr), "k")), split(proj(t(xq), "v"))
+o = torch.softmax(q @ k.transpose(-1, -2) / (d // heads) ** 0.5 + mask, -1) @ v
+save("mha_y", proj(o.transpose(1, 2).reshape(2, n, d), "o"))

@@ -84,15 +84,27 @@ extension Tensor {
     public static func .> (a: Tensor, b: Float) -> Tensor { a.applyBinary(.greater, Tensor(b)) }
     public static func .== (a: Tensor, b: Float) -> Tensor { a.applyBinary(.equal, Tensor(b)) }
 
-    /// `condition ? self : other` elementwise with broadcasting (condition nonzero = true).
+    /// `condition ? self : other` elementwise with broadcasting (condition nonzero = true); exact for
+    /// infinite values (no arithmetic blending).
     public func selecting(_ condition: Tensor, else other: Tensor) -> Tensor {
-        let mask = condition .!= Tensor(0)
-        return self * mask + other * (1 - mask)
+        guard let outShape = [shape, condition.shape, other.shape].dropFirst().reduce(Optional(shape), { partial, next in
+            partial.flatMap { Tensor.broadcastShape($0, next) }
+        }) else {
+            preconditionFailure("selecting: shapes \(shape), \(condition.shape), \(other.shape) do not broadcast")
+        }
+        let (a, c, b) = (expanded(outShape).materialized(), condition.expanded(outShape).materialized(), other.expanded(outShape).materialized())
+        let result = Tensor(shape: outShape) { out in
+            for i in 0..<out.count { out[i] = c.pointer[i] != 0 ? a.pointer[i] : b.pointer[i] }
+        }
+        let (sa, sb) = (shape, other.shape)
+        return Tensor.record(result, inputs: [self, other]) { g in
+            let mask = c .!= Tensor(0)
+            return [(g * mask).sumToShape(sa), (g * (1 - mask)).sumToShape(sb)]
+        }
     }
 
     /// Replaces elements where `mask` is nonzero with `value` (gradient flows to the others).
     public func maskedFill(_ mask: Tensor, _ value: Float) -> Tensor {
-        let keep = mask .== Tensor(0)
-        return self * keep + (1 - keep) * value
+        Tensor(value).selecting(mask, else: self)
     }
 }

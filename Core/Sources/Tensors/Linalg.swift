@@ -44,6 +44,10 @@ extension Tensor {
     public func matmul(_ other: Tensor) -> Tensor {
         if rank == 1 { return unsqueezed(0).matmul(other).squeezed(-2) }
         if other.rank == 1 { return matmul(other.unsqueezed(1)).squeezed(-1) }
+        if other.rank == 2 && rank > 2 {
+            // [.., M, K] x [K, N]: one GEMM over all rows instead of a broadcast batch.
+            return flattened(from: 0, to: -2).matmul(other).reshaped(Array(shape.dropLast()) + [other.shape[1]])
+        }
         let m = shape[rank - 2], k = shape[rank - 1], n = other.shape[other.rank - 1]
         precondition(other.shape[other.rank - 2] == k,
                      ShapeError.mismatch("matmul", shape, other.shape).description)

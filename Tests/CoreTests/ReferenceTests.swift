@@ -5,19 +5,6 @@ import XCTest
 
 /// Forward results against PyTorch 2.13 and SciPy 1.17 (fixtures written by scripts/reference/tensor_ops.py).
 final class ReferenceTests: XCTestCase {
-    private func fixture(_ name: String) throws -> Tensor {
-        let folder = URL(fileURLWithPath: #filePath).deletingLastPathComponent().appendingPathComponent("Fixtures")
-        return try NPY.read(folder.appendingPathComponent(name + ".npy").path)
-    }
-
-    private func assertClose(_ actual: Tensor, _ expectedName: String, tolerance: Float = 1e-5,
-                             file: StaticString = #filePath, line: UInt = #line) throws {
-        let expected = try fixture(expectedName)
-        XCTAssertEqual(actual.shape, expected.shape, "shape of \(expectedName)", file: file, line: line)
-        let scale = Swift.max(expected.toArray().filter(\.isFinite).map(Swift.abs).max() ?? 1, 1)
-        let worst = zip(actual.toArray(), expected.toArray()).map { $0 == $1 ? 0 : Swift.abs($0 - $1) }.max() ?? 0
-        XCTAssertLessThanOrEqual(worst / scale, tolerance, "\(expectedName): max error \(worst)", file: file, line: line)
-    }
 
     func testConvolutions() throws {
         let x = try fixture("conv_x")
