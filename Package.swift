@@ -26,6 +26,10 @@ let package = Package(
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
+        // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
+        .target(name: "Benchmarks", dependencies: [core], swiftSettings: numeric),
+        .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
+
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
     ]

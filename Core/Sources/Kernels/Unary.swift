@@ -61,9 +61,9 @@ public func unary(_ op: UnaryOp, _ x: UnsafePointer<Float>, count: Int, into out
         case .sigmoid: vector(VectorMath.sigmoid)
         case .tanh: vector(VectorMath.tanh)
         case .silu: vector { $0 * VectorMath.sigmoid($0) }
+        case .gelu: vector(VectorMath.gelu)
         case .relu: vector { $0.replacing(with: 0, where: $0 .< 0) }
-        case .relu6: vector { $0.clamped(lowerBound: .zero, upperBound: SIMD8(repeating: 6)) }
-        case .sqrt: vector { $0.squareRoot() }
+        case .relu6: vector { VectorMath.clamp($0, 0, 6) }
         default: break
         }
         while i < end { po[i] = op(px[i]); i += 1 }
@@ -76,6 +76,29 @@ public func unaryBackward(_ op: UnaryOp, x: UnsafePointer<Float>, y: UnsafePoint
     let px = SendableConstPointer(x), py = SendableConstPointer(y), pg = SendableConstPointer(gradient)
     let po = SendablePointer(out)
     Parallel.forEachChunk(count, grain: 16_384) { range in
-        for i in range { po[i] = pg[i] * op.derivative(x: px[i], y: py[i]) }
+        var i = range.lowerBound
+        let end = range.upperBound
+        func vector(_ derivative: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
+            while i + 8 <= end {
+                let x = UnsafeRawPointer(px.base + i).loadUnaligned(as: SIMD8<Float>.self)
+                let y = UnsafeRawPointer(py.base + i).loadUnaligned(as: SIMD8<Float>.self)
+                let g = UnsafeRawPointer(pg.base + i).loadUnaligned(as: SIMD8<Float>.self)
+                UnsafeMutableRawPointer(po.base + i).storeBytes(of: g * derivative(x, y), as: SIMD8<Float>.self)
+                i += 8
+            }
+        }
+        switch op {
+        case .exp: vector { _, y in y }
+        case .sigmoid: vector { _, y in y * (1 - y) }
+        case .tanh: vector { _, y in 1 - y * y }
+        case .relu: vector { x, _ in SIMD8(repeating: 1).replacing(with: 0, where: x .<= 0) }
+        case .gelu: vector { x, _ in VectorMath.geluDerivative(x) }
+        case .silu: vector { x, _ in
+            let s = VectorMath.sigmoid(x)
+            return s * (1 + x * (1 - s))
+        }
+        default: break
+        }
+        while i < end { po[i] = pg[i] * op.derivative(x: px[i], y: py[i]); i += 1 }
     }
 }
