@@ -26,11 +26,15 @@ let package = Package(
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
+        // The method: RLR network, training and scoring.
+        .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
+
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
         .target(name: "Benchmarks", dependencies: [core], swiftSettings: numeric),
         .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
+        .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
     ]
 )
