@@ -30,7 +30,7 @@ let package = Package(
         .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
 
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
-        .target(name: "Benchmarks", dependencies: [core], swiftSettings: numeric),
+        .target(name: "Benchmarks", dependencies: ["RLRModel", core], swiftSettings: numeric),
         .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
 
         // Tests.

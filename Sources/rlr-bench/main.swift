@@ -9,7 +9,8 @@ func option(_ name: String, _ fallback: Int) -> Int {
 let timing = Timing(warmup: option("--warmup", 2), repeats: option("--repeat", 5))
 switch arguments.first {
 case "tensor": TensorBenchmarks.run(timing: timing)
+case "train": TrainBenchmarks.run(timing: timing)
 default:
-    print("usage: rlr-bench tensor [--repeat N] [--warmup N]")
+    print("usage: rlr-bench tensor|train [--repeat N] [--warmup N]")
     exit(2)
 }

@@ -13,7 +13,7 @@ for path in sys.argv[1:]:
         if "median_ms" not in record:
             extra.append(record)
             continue
-        impl = record["impl"]
+        impl = "/".join(str(record[k]) for k in ("impl", "allocator", "attn") if record.get(k))
         if impl not in impls:
             impls.append(impl)
         rows.setdefault(record["case"], {})[impl] = record

@@ -7,10 +7,13 @@ import Synchronization
 /// allocates the same 100 MB attention buffer every step page-faults fresh zeroed memory each time.
 /// Tensor storage of at least `minimumBytes` comes from here instead: freed buffers wait in a free
 /// list keyed by their (page-rounded) size until the same size is asked for again; at most
-/// `capacityBytes` are kept.
+/// `capacityBytes` are kept (default 6 GiB, or `RLR_BUFFER_POOL_MB`).
 public enum BufferPool {
     public static let minimumBytes = 256 * 1024
-    nonisolated(unsafe) public static var capacityBytes = 2 << 30
+    nonisolated(unsafe) public static var capacityBytes: Int = {
+        if let text = getenv("RLR_BUFFER_POOL_MB"), let mb = Int(String(cString: text)) { return mb << 20 }
+        return 6 << 30
+    }()
 
     private struct State: ~Copyable {
         var free: [Int: [UInt]] = [:]   // addresses, so the state stays Sendable

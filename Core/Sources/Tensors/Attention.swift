@@ -35,14 +35,38 @@ public struct NeighborTable: @unchecked Sendable {
 }
 
 extension Tensor {
-    /// Scaled dot-product attention `softmax(q kᵀ * scale + mask) v` over `[B, H, N, d]` tensors.
-    /// `k`/`v` may have batch 1 (shared); `additiveMask [Nq, Nk]` adds 0 or -inf.
+    /// Scaled dot-product attention `softmax(q kᵀ / sqrt(d) + mask) v` over `[B, H, N, d]` tensors,
+    /// fused: the `[Nq, Nk]` probabilities are never stored (the backward pass recomputes them).
+    /// `k`/`v` may have batch 1 (shared by the batch); `additiveMask [Nq, Nk]` adds 0 or -inf.
     public static func scaledDotProductAttention(query q: Tensor, key k: Tensor, value v: Tensor,
                                                  additiveMask: Tensor? = nil) -> Tensor {
-        let scale = 1 / Float(q.shape[q.rank - 1]).squareRoot()
-        var logits = q.matmul(k.transposed()) * scale
-        if let additiveMask { logits = logits + additiveMask }
-        return logits.softmax().matmul(v)
+        precondition(q.rank == 4 && k.rank == 4 && v.rank == 4 && k.shape.dropFirst() == v.shape.dropFirst()
+                     && q.shape[1] == k.shape[1] && q.shape[3] == k.shape[3],
+                     "attention needs [B, H, N, d] tensors, got \(q.shape), \(k.shape), \(v.shape)")
+        precondition([k.shape[0], v.shape[0]].allSatisfy { $0 == 1 || $0 == q.shape[0] },
+                     "key and value batches \(k.shape[0]), \(v.shape[0]) must be 1 or \(q.shape[0])")
+        precondition(additiveMask.map { $0.shape == [q.shape[2], k.shape[2]] } ?? true,
+                     "attention mask must be [\(q.shape[2]), \(k.shape[2])], got \(additiveMask!.shape)")
+        let shape = DenseAttentionShape(batch: q.shape[0], heads: q.shape[1], queries: q.shape[2], keys: k.shape[2],
+                                        headDim: q.shape[3], sharedKeys: k.shape[0] == 1 && q.shape[0] > 1,
+                                        sharedValues: v.shape[0] == 1 && q.shape[0] > 1)
+        let scale = 1 / Float(q.shape[3]).squareRoot()
+        let (qc, kc, vc) = (q.contiguous().detached(), k.contiguous().detached(), v.contiguous().detached())
+        let mask = additiveMask?.contiguous().detached()
+        let logSumExp = Tensor.zeros([q.shape[0], q.shape[1], q.shape[2]])
+        let output = Tensor(shape: q.shape) { out in
+            DenseAttention.forward(q: qc.pointer, k: kc.pointer, v: vc.pointer, mask: mask.map { UnsafePointer($0.pointer) },
+                                   shape: shape, scale: scale, output: out.baseAddress!, logSumExp: logSumExp.pointer)
+        }
+        let outputValue = output.detached()
+        return record(output, inputs: [q, k, v]) { g in
+            let gradient = g.contiguous()
+            let (dq, dk, dv) = (Tensor.zeros(qc.shape), Tensor.zeros(kc.shape), Tensor.zeros(vc.shape))
+            DenseAttention.backward(q: qc.pointer, k: kc.pointer, v: vc.pointer, mask: mask.map { UnsafePointer($0.pointer) },
+                                    shape: shape, scale: scale, output: outputValue.pointer, logSumExp: logSumExp.pointer,
+                                    outputGradient: gradient.pointer, dq: dq.pointer, dk: dk.pointer, dv: dv.pointer)
+            return [dq, dk, dv]
+        }
     }
 
     /// Attention restricted to `neighbors`: each query attends to at most `neighbors.width` keys.

@@ -46,7 +46,7 @@ extension Tensor {
                     }
                 }
             }
-            if n > 1 { Parallel.withSingleThreadedBLAS { Parallel.forEachChunk(n, grain: 1, run) } } else { run(0..<n) }
+            Parallel.forEachChunk(n, grain: 1, run)
         }
 
         let output = Tensor.zeros([n, o, oh, ow])
@@ -76,11 +76,11 @@ extension Tensor {
                         }
                     }
                 }
-                if n > 1 { Parallel.withSingleThreadedBLAS { Parallel.forEachChunk(n, grain: 1, run) } } else { run(0..<n) }
+                Parallel.forEachChunk(n, grain: 1, run)
                 inputGrad = dx
             }
             if weight.requiresGrad {
-                // dW_g += dy_g [og, colsK] x cols^T [colsK, rowsK], images in sequence (BLAS threads inside).
+                // dW_g += dy_g [og, colsK] x cols^T [colsK, rowsK], images in sequence (each product split across cores).
                 let dw = Tensor.zeros(weight.shape)
                 let pdw = SendablePointer(dw.pointer)
                 let scratch = identityColumns ? nil : allocateFloats(rowsK * colsK)

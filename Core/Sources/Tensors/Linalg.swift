@@ -68,10 +68,8 @@ extension Tensor {
                       b: pb.base + i * k * n, ldb: ldb, c: po.base + i * m * n, ldc: n)
             }
             if batchCount > 1 && m * n * k < 1 << 21 {
-                // Many small products: one thread each, BLAS single-threaded.
-                Parallel.withSingleThreadedBLAS {
-                    Parallel.forEachChunk(batchCount, grain: 1) { range in range.forEach(multiply) }
-                }
+                // Many small products: whole products per thread.
+                Parallel.forEachChunk(batchCount, grain: 1) { range in range.forEach(multiply) }
             } else {
                 (0..<batchCount).forEach(multiply)
             }
