@@ -26,6 +26,11 @@ let package = Package(
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
+        // Metrics: AUROC, AP, F1-max, exact AUPRO, per-category reports (pure Swift, no dependencies).
+        .target(name: "Metrics", swiftSettings: numeric),
+        .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
+
         // Tests.
         .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
     ]
