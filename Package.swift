@@ -23,6 +23,9 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
+        .target(name: "Library", dependencies: [core]),
+
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
@@ -33,5 +36,10 @@ let package = Package(
 
         // Tests.
         .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
+
+        // Commands (Core): binder, registry validation, help.
+        .testTarget(name: "CommandsTests", dependencies: [core]),
+        // Library: every library registers cleanly; every declared example binds.
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
     ]
 )
