@@ -24,7 +24,7 @@ let package = Package(
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core]),
+        .target(name: "Library", dependencies: [core, "MetricsLibrary"]),
 
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
@@ -33,6 +33,9 @@ let package = Package(
         .target(name: "Metrics", swiftSettings: numeric),
         .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
+        // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
+        .target(name: "MetricsLibrary", dependencies: ["Metrics", core]),
+        .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
 
         // Tests.
         .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),

@@ -1,4 +1,5 @@
 import Commands
+import MetricsLibrary
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
 ///
@@ -9,6 +10,7 @@ public enum Library {
     /// Every library, by name, in registration order.
     public static let all: [(name: String, commands: [CommandSpec])] = [
         ("tensor", TensorCommands.commands),
+        ("metric", MetricCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).
