@@ -36,10 +36,11 @@ public struct CategoryMetrics: Sendable, Equatable {
         self.notes = notes
     }
 
-    /// Evaluates image scores [N] against labels [N] (true = anomalous) and, when given, the pixel maps
-    /// and masks collected in `pixels` (P-AUROC, pixel AP, pixel F1-max and AUPRO from one sorted pass).
+    /// Evaluates image scores [N] against labels [N] (true = anomalous) and, when given, the pixel ranking
+    /// of the category's maps and masks (`PixelAccumulator.finish()`): P-AUROC, pixel AP, pixel F1-max and
+    /// AUPRO from one sweep.
     /// - Throws: `MetricError` for malformed input (length mismatch, NaN, no images).
-    public init(category: String, imageScores: [Float], imageLabels: [Bool], pixels: consuming PixelAccumulator?,
+    public init(category: String, imageScores: [Float], imageLabels: [Bool], pixels: Ranking?,
                 fprLimit: Double = AUPRO.defaultFPRLimit) throws {
         let images = try Ranking(scores: imageScores, labels: imageLabels)
         self.init(category: category, goodCount: images.negatives, anomalousCount: images.positives)
@@ -51,15 +52,15 @@ public struct CategoryMetrics: Sendable, Equatable {
         } else {
             notes.append("image metrics need good and anomalous images; got \(images.negatives) good and \(images.positives) anomalous")
         }
-        guard let pixels, pixels.imageCount > 0 else {
+        guard let pixels, pixels.count > 0 else {
             notes.append("pixel metrics need ground-truth masks; none were given")
             return
         }
-        guard pixels.anomalousPixels > 0, pixels.normalPixels > 0 else {
-            notes.append("pixel metrics need anomalous and normal pixels; the masks hold \(pixels.anomalousPixels) anomalous and \(pixels.normalPixels) normal")
+        guard pixels.positives > 0, pixels.negatives > 0 else {
+            notes.append("pixel metrics need anomalous and normal pixels; the masks hold \(pixels.positives) anomalous and \(pixels.negatives) normal")
             return
         }
-        let metrics = try RankingMetrics(pixels.ranking(), fprLimit: fprLimit)
+        let metrics = try RankingMetrics(pixels, fprLimit: fprLimit)
         pixelAUROC = metrics.auroc
         pixelAP = metrics.averagePrecision
         pixelF1Max = metrics.f1Max.value

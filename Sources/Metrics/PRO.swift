@@ -140,7 +140,7 @@ public enum AUPRO {
                 }
             }
         }
-        return accumulator.ranking()
+        return accumulator.finish()
     }
 
     private static func validate(_ ranking: Ranking, fprLimit: Double) throws {

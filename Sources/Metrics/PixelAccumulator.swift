@@ -1,6 +1,6 @@
 /// Collects anomaly maps and ground-truth masks image by image for the pixel-level metrics of a category.
 ///
-/// Each pixel is stored as one 64-bit word (score order key, region id), 8 bytes per pixel; `ranking()`
+/// Each pixel is stored as one 64-bit word (score order key, region id), 8 bytes per pixel; `finish()`
 /// sorts them in place with a scratch buffer of the same size (16 bytes per pixel at peak), so 300 maps
 /// of 256x256 need about 315 MB. Regions are the 8-connected components of each mask, numbered across
 /// images.
@@ -44,7 +44,6 @@ public struct PixelAccumulator: Sendable {
             throw MetricError.tooManyRegions(firstRegion + areas.count)
         }
         let anomalous = areas.reduce(0, +)
-        words.reserveCapacity(words.count + pixelCount)
         if labels.isEmpty {
             for score in map { words.append(UInt64(ScoreKey.descending(score)) << 32) }
         } else {
@@ -72,10 +71,14 @@ public struct PixelAccumulator: Sendable {
         }
     }
 
-    /// Sorts the collected pixels (in place when this accumulator is not used afterwards).
-    public consuming func ranking() -> Ranking {
+    /// Sorts the collected pixels into a ranking and leaves the accumulator empty, so the sort works in
+    /// place (no second copy of the pixels) unless a copy of this accumulator still shares them.
+    public mutating func finish() -> Ranking {
         var taken: [UInt64] = []
-        swap(&taken, &words)  // leaves the words uniquely referenced, so the sort needs no copy
-        return Ranking(unsortedWords: taken, regionAreas: regionAreas, positives: anomalousPixels, negatives: normalPixels)
+        swap(&taken, &words)
+        let ranking = Ranking(unsortedWords: consume taken, regionAreas: regionAreas,
+                              positives: anomalousPixels, negatives: normalPixels)
+        self = PixelAccumulator()
+        return ranking
     }
 }

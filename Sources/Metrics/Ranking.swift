@@ -38,14 +38,13 @@ public struct Ranking: Sendable {
             words.append(UInt64(ScoreKey.descending(score)) << 32 | (labels[index] ? 1 : 0))
         }
         let positives = labels.reduce(0) { $0 + ($1 ? 1 : 0) }
-        self.init(unsortedWords: words, regionAreas: [], positives: positives, negatives: scores.count - positives)
+        self.init(unsortedWords: consume words, regionAreas: [], positives: positives, negatives: scores.count - positives)
     }
 
-    /// Sorts the words in place (they must be uniquely referenced to avoid a copy).
+    /// Sorts the words in place (a copy is made when the caller still holds them).
     init(unsortedWords: consuming [UInt64], regionAreas: [Int], positives: Int, negatives: Int) {
-        var words = unsortedWords
-        RadixSort.sortByHighWord(&words)
-        self.words = words
+        RadixSort.sortByHighWord(&unsortedWords)
+        self.words = unsortedWords
         self.regionWeights = regionAreas.map { $0 > 0 ? 1 / Double($0) : 0 }
         self.positives = positives
         self.negatives = negatives

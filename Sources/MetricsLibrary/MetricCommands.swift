@@ -114,6 +114,6 @@ public enum MetricCommands {
                     name: "--maps", reason: "image \(image), row \(index / width), column \(index % width) is NaN")
             }
         }
-        return pixels.ranking()
+        return pixels.finish()
     }
 }

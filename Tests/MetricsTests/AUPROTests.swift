@@ -20,7 +20,7 @@ final class AUPROTests: XCTestCase {
     func ranking(_ images: [PixelImage]) throws -> Ranking {
         var pixels = PixelAccumulator()
         for image in images { try pixels.add(map: image.map, mask: image.mask, height: image.height, width: image.width) }
-        return pixels.ranking()
+        return pixels.finish()
     }
 
     func testHandComputedCurveCrossingTheLimit() throws {
@@ -72,7 +72,7 @@ final class AUPROTests: XCTestCase {
             let map = mask.map { Float($0) / 255 * 2 + generator.nextUniform() }
             try pixels.add(map: map, mask: mask, height: 32, width: 32)
         }
-        let metrics = try RankingMetrics(pixels.ranking())
+        let metrics = try RankingMetrics(pixels.finish())
         XCTAssertEqual(metrics.aupro!, 1, accuracy: 1e-12)
         XCTAssertEqual(metrics.auroc, 1)
         XCTAssertEqual(metrics.averagePrecision, 1)
@@ -129,7 +129,7 @@ final class AUPROTests: XCTestCase {
         // At threshold 0.9: FPR 0 and PRO = (1/2 + 0) / 2 = 1/4; then everything: (1, 1).
         // Area to 0.3: 0.3 * (1/4 + (1/4 + 0.3 * 3/4)) / 2 -> divided by 0.3.
         let expected = (0.25 + (0.25 + 0.3 * 0.75)) / 2
-        XCTAssertEqual(try AUPRO.value(pixels.ranking()), expected, accuracy: 1e-12)
+        XCTAssertEqual(try AUPRO.value(pixels.finish()), expected, accuracy: 1e-12)
     }
 
     func testSampledApproximationIsLabelledAndClose() throws {
@@ -140,7 +140,7 @@ final class AUPROTests: XCTestCase {
             let map = mask.map { generator.nextUniform() + Float($0) * 0.4 * generator.nextUniform() }
             try pixels.add(map: map, mask: mask, height: 64, width: 64)
         }
-        let ranking = pixels.ranking()
+        let ranking = pixels.finish()
         let exact = try AUPRO.value(ranking)
         let approximate = try XCTUnwrap(try AUPRO.sampledApproximation(ranking))
         XCTAssertNotEqual(exact, approximate)

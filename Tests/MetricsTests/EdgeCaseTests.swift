@@ -82,7 +82,7 @@ final class EdgeCaseTests: XCTestCase {
         XCTAssertEqual(pixels.normalPixels, 11)
         XCTAssertEqual(pixels.anomalousPixels, 1)
         XCTAssertEqual(pixels.regionCount, 1)
-        XCTAssertEqual(try AUPRO.value(pixels.ranking()), 1)
+        XCTAssertEqual(try AUPRO.value(pixels.finish()), 1)
     }
 
     func testRadixSortedRankingMatchesComparisonSort() throws {

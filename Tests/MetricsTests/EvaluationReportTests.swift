@@ -7,7 +7,7 @@ final class EvaluationReportTests: XCTestCase {
         var pixels = PixelAccumulator()
         try pixels.add(map: [0.9, 0.1, 0.2, 0.3], mask: [1, 0, 0, 0], height: 2, width: 2)
         try pixels.add(map: [0.5, 0.4, 0.3, 0.2], mask: nil, height: 2, width: 2)
-        let full = try CategoryMetrics(category: "bottle", imageScores: [0.9, 0.5], imageLabels: [true, false], pixels: pixels)
+        let full = try CategoryMetrics(category: "bottle", imageScores: [0.9, 0.5], imageLabels: [true, false], pixels: pixels.finish())
         let noMasks = try CategoryMetrics(category: "screw", imageScores: [0.2, 0.7, 0.4], imageLabels: [true, false, false], pixels: nil)
         let onlyGood = try CategoryMetrics(category: "good,only", imageScores: [0.1, 0.2], imageLabels: [false, false], pixels: nil)
         return EvaluationReport(categories: [full, noMasks, onlyGood], protocolDescription: "256x256, max of smoothed map")

@@ -16,7 +16,7 @@ final class MVTecReferenceTests: XCTestCase {
                            height: Fixture.height, width: Fixture.width)
         }
         XCTAssertEqual(pixels.regionCount, Fixture.regionCount)
-        let ranking = pixels.ranking()
+        let ranking = pixels.finish()
         XCTAssertEqual(try AUPRO.value(ranking), Fixture.aupro30, accuracy: 1e-6)
         XCTAssertEqual(try AUPRO.value(ranking, fprLimit: 0.1), Fixture.aupro10, accuracy: 1e-6)
         XCTAssertEqual(try AUROC.value(ranking), Fixture.pixelAUROC, accuracy: 1e-12)
