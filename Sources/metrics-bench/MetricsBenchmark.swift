@@ -1,9 +1,11 @@
 // Times exact AUPRO (and the one-pass pixel metrics) on synthetic maps: release build, one core.
-//   swift run -c release metrics-bench [images] [regionsPerImage] [size] [--exact-only]
-// (--exact-only stops after the flat AUPRO call, so the peak memory printed is that of the exact path alone)
+//   swift run -c release metrics-bench [images] [regionsPerImage] [size] [--exact-only] [--save FOLDER]
+// --exact-only stops after the flat AUPRO call, so the peak memory printed is that of the exact path alone;
+// --save writes the synthetic maps.npy [N, S, S] and masks.npy to FOLDER for scripts/metrics-reference.py --check.
 import Glibc
 import Kernels
 import Metrics
+import Tensors
 
 @main
 struct MetricsBenchmark {
@@ -13,6 +15,11 @@ struct MetricsBenchmark {
         let regionsPerImage = arguments.count > 1 ? arguments[1] : 20
         let size = arguments.count > 2 ? arguments[2] : 256
         let (maps, masks) = synthetic(images: images, regionsPerImage: regionsPerImage, size: size)
+        if let flag = CommandLine.arguments.firstIndex(of: "--save"), flag + 1 < CommandLine.arguments.count {
+            let folder = CommandLine.arguments[flag + 1]
+            try NPY.write(Tensor(shape: [images, size, size], data: maps), to: folder + "/maps.npy")
+            try NPY.write(Tensor(shape: [images, size, size], data: masks.map(Float.init)), to: folder + "/masks.npy")
+        }
         print("\(images) maps of \(size)x\(size), \(regionsPerImage) drawn regions per map (\(images * size * size) pixels)")
 
         let clock = ContinuousClock()
