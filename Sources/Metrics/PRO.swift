@@ -77,8 +77,10 @@ public enum AUPRO {
                 recorder.add(x: fpr, y: pro, threshold: point.threshold)
                 previous = (fpr, pro)
             } else {
-                let proAtLimit = previous.pro + (pro - previous.pro) * (fprLimit - previous.fpr) / (fpr - previous.fpr)
-                recorder.add(x: fprLimit, y: proAtLimit, threshold: point.threshold)
+                if previous.fpr < fprLimit {
+                    let proAtLimit = previous.pro + (pro - previous.pro) * (fprLimit - previous.fpr) / (fpr - previous.fpr)
+                    recorder.add(x: fprLimit, y: proAtLimit, threshold: point.threshold)
+                }
                 reachedLimit = true
             }
         }

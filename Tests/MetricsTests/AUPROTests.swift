@@ -147,3 +147,16 @@ final class AUPROTests: XCTestCase {
         XCTAssertEqual(exact, approximate, accuracy: 0.05)
     }
 }
+
+extension AUPROTests {
+    func testCurveEndingExactlyAtTheLimitHasNoDuplicatePoint() throws {
+        // 10 normal pixels: the third normal reaches FPR 0.3 exactly; the curve stops there.
+        let map: [Float] = [1, 0.9, 0.8, 0.7, 0.6, 0.5, 0.4, 0.3, 0.2, 0.1, 0.05]
+        let mask: [UInt8] = [1] + [UInt8](repeating: 0, count: 10)
+        var pixels = PixelAccumulator()
+        try pixels.add(map: map, mask: mask, height: 1, width: 11)
+        let curve = try AUPRO.curve(pixels.finish())
+        XCTAssertEqual(curve.x, [0, 0, 0.1, 0.2, 0.3])
+        XCTAssertEqual(curve.y, [0, 1, 1, 1, 1])
+    }
+}
