@@ -45,13 +45,14 @@ public struct PixelAccumulator: Sendable {
         }
         let anomalous = areas.reduce(0, +)
         if labels.isEmpty {
-            for score in map { words.append(UInt64(ScoreKey.descending(score)) << 32) }
+            words.append(contentsOf: map.lazy.map { UInt64(ScoreKey.descending($0)) << 32 })
         } else {
             let offset = UInt64(firstRegion - 1)
-            for pixel in 0..<pixelCount {
-                let label = UInt64(labels[pixel])
-                let region = label == 0 ? 0 : label + offset
-                words.append(UInt64(ScoreKey.descending(map[pixel])) << 32 | region)
+            labels.withUnsafeBufferPointer { labels in
+                words.append(contentsOf: (0..<pixelCount).lazy.map { pixel in
+                    let label = UInt64(labels[pixel])
+                    return UInt64(ScoreKey.descending(map[pixel])) << 32 | (label == 0 ? 0 : label + offset)
+                })
             }
         }
         regionAreas.append(contentsOf: areas)
