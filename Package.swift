@@ -2,7 +2,8 @@
 // rlr: unsupervised multi-class anomaly detection (RLR, ECCV 2024) in Swift, on the CPU.
 // Layers, low to high (dependencies point down):
 //   Core package (RLRCore, dynamic): COpenBLAS -> Kernels -> Tensors -> NN, Commands
-//   this package: system libraries -> domain modules -> language -> REPL -> rlr
+//   this package: system libraries -> domain modules (Imaging, Datasets, Metrics, RLRModel)
+//   -> command libraries -> Library (the list) -> the language and REPL -> App -> rlr
 import PackageDescription
 
 let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
@@ -23,18 +24,33 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
-        // The executable.
-        .executableTarget(name: "rlr", dependencies: [core]),
+        // Metrics: AUROC, AP, F1-max, exact AUPRO, per-category reports (pure Swift, no dependencies).
+        .target(name: "Metrics", swiftSettings: numeric),
+        // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
+        .target(name: "MetricsLibrary", dependencies: ["Metrics", core]),
 
         // The method: RLR network, training and scoring.
         .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
 
+        // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
+        .target(name: "Library", dependencies: [core, "MetricsLibrary"]),
+
+        // The executable.
+        .executableTarget(name: "rlr", dependencies: [core]),
+
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
         .target(name: "Benchmarks", dependencies: ["RLRModel", core], swiftSettings: numeric),
         .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
+        .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
+        // Commands (Core): binder, registry validation, help.
+        .testTarget(name: "CommandsTests", dependencies: [core]),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
+        .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
         .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
+        // Library: every library registers cleanly; every declared example binds.
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
     ]
 )
