@@ -23,10 +23,18 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Images and datasets (issue 3): decode/encode, resize, tensors; MVTec/VisA/folder layouts, synthetic data.
+        .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
+        .target(name: "Datasets", dependencies: ["Imaging", core], swiftSettings: numeric),
+
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
         // Tests.
         .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
+
+        // Tests of images and datasets (issue 3).
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", core], swiftSettings: numeric),
     ]
 )
