@@ -16,13 +16,13 @@ extension Image {
         }
     }
 
-    /// Writes the first channel as a binary mask [H, W] at `destination`: 1 where the value exceeds 127, else 0.
+    /// Writes the first channel as a binary mask [H, W] at `destination`: 1 where the value exceeds `threshold`, else 0.
     ///
-    /// This is `mask / 255 > 0.5` on 0/255 masks, the evaluation protocol's rule.
-    public func writeMask(into destination: UnsafeMutablePointer<Float>) {
+    /// The default 127 is `mask / 255 > 0.5` on 0/255 masks, the evaluation protocol's rule.
+    public func writeMask(into destination: UnsafeMutablePointer<Float>, threshold: UInt8 = 127) {
         pixels.withUnsafeBufferPointer { source in
             for i in 0..<(width * height) {
-                destination[i] = source[i * channels] > 127 ? 1 : 0
+                destination[i] = source[i * channels] > threshold ? 1 : 0
             }
         }
     }
@@ -32,9 +32,9 @@ extension Image {
         Tensor(shape: [3, height, width]) { writeRGB(into: $0.baseAddress!, normalization: normalization) }
     }
 
-    /// The image as a binary mask tensor [1, H, W] with values in {0, 1}.
-    public func maskTensor() -> Tensor {
-        Tensor(shape: [1, height, width]) { writeMask(into: $0.baseAddress!) }
+    /// The image as a binary mask tensor [1, H, W] with values in {0, 1} (1 where the first channel exceeds `threshold`).
+    public func maskTensor(threshold: UInt8 = 127) -> Tensor {
+        Tensor(shape: [1, height, width]) { writeMask(into: $0.baseAddress!, threshold: threshold) }
     }
 
     /// An image from a tensor [3, H, W], [1, H, W] or [H, W], undoing `normalization` (rounded, clamped to 0...255).

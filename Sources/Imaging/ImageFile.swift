@@ -25,17 +25,22 @@ extension Image {
         }
     }
 
-    /// PNG bytes of this image.
-    public func pngData() throws -> Data {
-        try PNGCodec.encode(self, path: "<memory>")
+    /// PNG bytes of this image; `fast` compresses less (files about 25% larger, written several times faster).
+    public func pngData(fast: Bool = false) throws -> Data {
+        try PNGCodec.encode(self, path: "<memory>", fast: fast)
     }
 
-    /// Writes this image as PNG, atomically (temp file + rename).
-    public func writePNG(to path: String) throws {
-        let data = try PNGCodec.encode(self, path: path)
+    /// Writes this image as PNG, atomically (temp file + rename); `fast` as in `pngData`.
+    public func writePNG(to path: String, fast: Bool = false) throws {
+        let data = try PNGCodec.encode(self, path: path, fast: fast)
         do { try AtomicFile.write(data, to: path) } catch {
             throw ImageError.cannotEncode(path: path, reason: "\(error)")
         }
+    }
+
+    /// JPEG bytes of this image at `quality` 1...100 (4:2:0 chroma subsampling for RGB).
+    public func jpegData(quality: Int = 90) throws -> Data {
+        try JPEGCodec.encode(self, quality: quality, path: "<memory>")
     }
 
     private static func readFailureReason(_ path: String) -> String {

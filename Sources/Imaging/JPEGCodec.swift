@@ -38,6 +38,26 @@ enum JPEGCodec {
         }
     }
 
+    /// Encodes a gray or RGB image as baseline JPEG (4:2:0 chroma subsampling for RGB) at `quality` 1...100.
+    static func encode(_ image: Image, quality: Int, path: String) throws -> Data {
+        guard (1...100).contains(quality) else {
+            throw ImageError.cannotEncode(path: path, reason: "JPEG quality \(quality) is outside 1...100")
+        }
+        guard let handle = tjInitCompress() else { throw ImageError.cannotEncode(path: path, reason: "cannot start the JPEG encoder") }
+        defer { tjDestroy(handle) }
+        let gray = image.channels == 1
+        var output: UnsafeMutablePointer<UInt8>? = nil
+        var size: UInt = 0
+        defer { tjFree(output) }
+        let status = image.pixels.withUnsafeBufferPointer { pixels in
+            tjCompress2(handle, pixels.baseAddress, Int32(image.width), Int32(image.width * image.channels), Int32(image.height),
+                        Int32((gray ? TJPF_GRAY : TJPF_RGB).rawValue), &output, &size,
+                        Int32((gray ? TJSAMP_GRAY : TJSAMP_420).rawValue), Int32(quality), TJFLAG_ACCURATEDCT)
+        }
+        guard status == 0, let output else { throw ImageError.cannotEncode(path: path, reason: errorText(handle)) }
+        return Data(bytes: output, count: Int(size))
+    }
+
     private static func errorText(_ handle: tjhandle) -> String {
         guard let text = tjGetErrorStr2(handle) else { return "TurboJPEG failed without a message" }
         return String(cString: text)

@@ -41,6 +41,20 @@ final class CodecTests: XCTestCase {
         }
     }
 
+    func testJPEGRoundTripIsClose() throws {
+        // A smooth gradient survives JPEG at quality 95 within a few levels.
+        for channels in [1, 3] {
+            var pixels = [UInt8]()
+            for y in 0..<32 { for x in 0..<40 { for c in 0..<channels { pixels.append(UInt8(x * 4 + y * 2 + c * 10)) } } }
+            let image = try Image(width: 40, height: 32, channels: channels, pixels: pixels)
+            let decoded = try Image(encoded: image.jpegData(quality: 95))
+            XCTAssertEqual(decoded.channels, channels)
+            let meanError = zip(decoded.pixels, pixels).map { abs(Float($0) - Float($1)) }.reduce(0, +) / Float(pixels.count)
+            XCTAssertLessThan(meanError, 2, "channels \(channels)")
+            XCTAssertThrowsError(try image.jpegData(quality: 0))
+        }
+    }
+
     /// Broken inputs throw an ImageError that names the file; nothing crashes.
     func testBrokenFilesThrowErrorsNamingTheFile() throws {
         let valid = try Image(width: 64, height: 64, channels: 3,
