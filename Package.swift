@@ -27,6 +27,9 @@ let package = Package(
         .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
         .target(name: "Datasets", dependencies: ["Imaging", core], swiftSettings: numeric),
 
+        // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
+        .target(name: "Library", dependencies: [core, "Imaging", "Datasets"]),
+
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
@@ -35,6 +38,11 @@ let package = Package(
 
         // Tests of images and datasets (issue 3).
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
-        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", core], swiftSettings: numeric),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
+
+        // Commands (Core): binder, registry validation, help.
+        .testTarget(name: "CommandsTests", dependencies: [core]),
+        // Library: every library registers cleanly; every declared example binds.
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
     ]
 )
