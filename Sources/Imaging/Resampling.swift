@@ -102,22 +102,33 @@ extension Image {
     }
 
     private func convolvedHorizontally(_ k: ResampleCoefficients) -> Image {
-        let outWidth = k.outputSize
+        let outWidth = k.outputSize, channels = self.channels
         var out = [UInt8](repeating: 0, count: outWidth * height * channels)
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
                 k.weights.withUnsafeBufferPointer { weights in
                     for y in 0..<height {
-                        let sourceRow = y * width * channels
-                        let targetRow = y * outWidth * channels
+                        let row = source.baseAddress! + y * width * channels
+                        let targetRow = target.baseAddress! + y * outWidth * channels
                         for x in 0..<outWidth {
-                            let first = k.starts[x], taps = k.counts[x], w = x * k.stride
-                            for c in 0..<channels {
-                                var sum = ResampleCoefficients.rounding
+                            let window = row + k.starts[x] * channels, w = weights.baseAddress! + x * k.stride
+                            let taps = k.counts[x]
+                            // Gray and RGB get their own loops: one pass over the taps for all channels.
+                            if channels == 3 {
+                                var r = ResampleCoefficients.rounding, g = r, b = r
                                 for t in 0..<taps {
-                                    sum += Int(source[sourceRow + (first + t) * channels + c]) * weights[w + t]
+                                    let weight = w[t], p = window + 3 * t
+                                    r += Int(p[0]) * weight
+                                    g += Int(p[1]) * weight
+                                    b += Int(p[2]) * weight
                                 }
-                                target[targetRow + x * channels + c] = ResampleCoefficients.clip(sum)
+                                targetRow[3 * x] = ResampleCoefficients.clip(r)
+                                targetRow[3 * x + 1] = ResampleCoefficients.clip(g)
+                                targetRow[3 * x + 2] = ResampleCoefficients.clip(b)
+                            } else {
+                                var sum = ResampleCoefficients.rounding
+                                for t in 0..<taps { sum += Int(window[t]) * w[t] }
+                                targetRow[x] = ResampleCoefficients.clip(sum)
                             }
                         }
                     }
@@ -131,18 +142,22 @@ extension Image {
         let outHeight = k.outputSize
         let rowLength = width * channels
         var out = [UInt8](repeating: 0, count: rowLength * outHeight)
+        // Whole rows are accumulated tap by tap (a contiguous, vectorisable loop); integer sums do not
+        // depend on the order, so the result equals PIL's pixel-by-pixel loop.
+        var sums = [Int32](repeating: 0, count: rowLength)
         pixels.withUnsafeBufferPointer { source in
             out.withUnsafeMutableBufferPointer { target in
-                k.weights.withUnsafeBufferPointer { weights in
+                sums.withUnsafeMutableBufferPointer { sums in
                     for y in 0..<outHeight {
-                        let first = k.starts[y], taps = k.counts[y], w = y * k.stride
-                        for i in 0..<rowLength {
-                            var sum = ResampleCoefficients.rounding
-                            for t in 0..<taps {
-                                sum += Int(source[(first + t) * rowLength + i]) * weights[w + t]
-                            }
-                            target[y * rowLength + i] = ResampleCoefficients.clip(sum)
+                        let first = k.starts[y], w = y * k.stride
+                        sums.update(repeating: Int32(ResampleCoefficients.rounding))
+                        for t in 0..<k.counts[y] {
+                            let weight = Int32(k.weights[w + t])
+                            let row = source.baseAddress! + (first + t) * rowLength
+                            for i in 0..<rowLength { sums[i] &+= Int32(row[i]) &* weight }
                         }
+                        let targetRow = target.baseAddress! + y * rowLength
+                        for i in 0..<rowLength { targetRow[i] = ResampleCoefficients.clip(Int(sums[i])) }
                     }
                 }
             }
