@@ -17,7 +17,7 @@ enum JPEGCodec {
             let source = raw.bindMemory(to: UInt8.self).baseAddress
             var width: Int32 = 0, height: Int32 = 0, subsampling: Int32 = 0, colorspace: Int32 = 0
             guard tjDecompressHeader3(handle, source, UInt(raw.count), &width, &height, &subsampling, &colorspace) == 0 else {
-                throw ImageError.corrupt(path: path, reason: errorText(handle))
+                throw ImageError.corrupt(path: path, reason: "corrupt or truncated JPEG (\(errorText(handle)))")
             }
             try checkDecodableSize(width: Int(width), height: Int(height), path: path)
             let channels: Int
@@ -33,7 +33,7 @@ enum JPEGCodec {
                 tjDecompress2(handle, source, UInt(raw.count), out.baseAddress, width, Int32(Int(width) * channels),
                               height, Int32(format.rawValue), TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING)
             }
-            guard status == 0 else { throw ImageError.corrupt(path: path, reason: errorText(handle)) }
+            guard status == 0 else { throw ImageError.corrupt(path: path, reason: "corrupt or truncated JPEG (\(errorText(handle)))") }
             return Image(validWidth: Int(width), height: Int(height), channels: channels, pixels: pixels)
         }
     }
@@ -59,7 +59,6 @@ enum JPEGCodec {
     }
 
     private static func errorText(_ handle: tjhandle) -> String {
-        guard let text = tjGetErrorStr2(handle) else { return "TurboJPEG failed without a message" }
-        return String(cString: text)
+        "TurboJPEG: " + (tjGetErrorStr2(handle).map { String(cString: $0) } ?? "no message")
     }
 }

@@ -18,7 +18,7 @@ enum PNGCodec {
             png.version = png_uint_32(PNG_IMAGE_VERSION)
             defer { png_image_free(&png) }
             guard png_image_begin_read_from_memory(&png, raw.baseAddress, raw.count) != 0 else {
-                throw ImageError.corrupt(path: path, reason: message(of: png))
+                throw ImageError.corrupt(path: path, reason: "corrupt or truncated PNG (\(message(of: png)))")
             }
             png.flags |= png_uint_32(PNG_IMAGE_FLAG_16BIT_sRGB)
             let width = Int(png.width), height = Int(png.height)
@@ -31,7 +31,7 @@ enum PNGCodec {
             let finished = buffer.withUnsafeMutableBytes { out in
                 png_image_finish_read(&png, nil, out.baseAddress, png_int_32(width * stored), nil)
             }
-            guard finished != 0 else { throw ImageError.corrupt(path: path, reason: message(of: png)) }
+            guard finished != 0 else { throw ImageError.corrupt(path: path, reason: "corrupt or truncated PNG (\(message(of: png)))") }
             let channels = stored - 1
             var pixels = [UInt8](repeating: 0, count: width * height * channels)
             for i in 0..<(width * height) {
@@ -75,7 +75,7 @@ enum PNGCodec {
         let text = withUnsafeBytes(of: png.message) { bytes in
             String(decoding: bytes.prefix { $0 != 0 }, as: UTF8.self)
         }
-        return text.isEmpty ? "libpng failed without a message" : text
+        return "libpng: " + (text.isEmpty ? "no message" : text)
     }
 }
 

@@ -62,12 +62,15 @@ final class CodecTests: XCTestCase {
         let jpeg = try XCTUnwrap(try fixtureLines("image-files.txt").first { $0[0] == "rgb.jpg" }.flatMap {
             Data(base64Encoded: String($0[1]))
         })
+        let bigJPEG = try Image(width: 64, height: 64, channels: 3,
+                                pixels: referencePattern(width: 64, height: 64, channels: 3)).jpegData(quality: 95)
         var generator = RandomGenerator(seed: 3)
         let cases: [(String, Data)] = [
             ("random.png", Data((0..<500).map { _ in UInt8(truncatingIfNeeded: generator.next()) })),
             ("truncated.png", valid.prefix(valid.count / 2)),
             ("header-only.png", valid.prefix(40)),
             ("truncated.jpg", jpeg.prefix(jpeg.count / 2)),
+            ("truncated-scan.jpg", bigJPEG.prefix(bigJPEG.count * 9 / 10)),
             ("text.png", Data("this is not an image\n".utf8)),
             ("empty.png", Data()),
             ("signature-only.jpg", Data([0xFF, 0xD8, 0xFF, 0xE0])),
