@@ -24,7 +24,7 @@ public enum ResampleFilter: String, Sendable, CaseIterable {
     /// The filter kernel, exactly as PIL's `Resample.c` writes it.
     func weight(_ x: Double) -> Double {
         switch self {
-        case .nearest:
+        case .nearest:  // resized by index selection, never convolved; the box kernel is its convolution form
             return x >= -0.5 && x < 0.5 ? 1 : 0
         case .bilinear:
             let t = abs(x)
