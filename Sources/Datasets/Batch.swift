@@ -1,7 +1,7 @@
 import Tensors
 
 /// Images and masks of some samples, decoded and resized.
-public struct Batch: @unchecked Sendable {
+public struct Batch: Sendable {
     public let samples: [Sample]
     /// RGB images [N, 3, S, S], normalised as requested.
     public let images: Tensor

@@ -122,14 +122,14 @@ public struct DatasetInfo: Sendable {
         lines.append(pad("category", width) + "  split  " + pad("defect", 20) + "  images  masks")
         for g in groups {
             lines.append(pad(g.category, width) + "  " + pad(g.split.rawValue, 5) + "  " + pad(g.defect, 20)
-                         + "  " + pad(String(g.images), 6) + "  " + String(g.masks))
+                         + "  " + pad(String(g.images), 6) + "  " + (g.defect == "good" ? "-" : String(g.masks)))
         }
         func describe(_ t: Totals) -> String {
             "train good \(t.trainGood), test good \(t.testGood), test anomalous \(t.testAnomalous), masks \(t.masks)"
         }
         let categories = Array(Set(groups.map(\.category))).sorted()
         for category in categories { lines.append("\(category): " + describe(totals(category: category))) }
-        lines.append("total (\(categories.count) categories): " + describe(totals()))
+        lines.append("total (\(categories.count) \(categories.count == 1 ? "category" : "categories")): " + describe(totals()))
         lines += warnings.map { "warning: " + $0 }
         lines += problems.isEmpty ? ["problems: none"] : problems.map { "problem: " + $0 }
         return lines.joined(separator: "\n")
