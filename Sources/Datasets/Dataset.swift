@@ -41,6 +41,26 @@ public struct Dataset: Sendable {
                 warnings: [], maskThreshold: maskThreshold)
     }
 
+    /// The training set split into training and validation parts, per category, for model selection
+    /// without the test set: `fraction` of each category's normal training images (at least one, when
+    /// the category has two or more) go to validation, chosen by `seed`.
+    public func holdingOut(fraction: Double, seed: UInt64) throws -> (training: Dataset, validation: Dataset) {
+        guard fraction > 0, fraction < 1 else {
+            throw DatasetError.badArgument(name: "hold-out fraction", reason: "\(fraction) is not strictly between 0 and 1")
+        }
+        var generator = RandomGenerator(seed: seed)
+        var training = [Sample](), validation = [Sample]()
+        for category in categories {
+            var samples = trainingSet.samples.filter { $0.category == category }
+            samples.shuffle(using: &generator)
+            let held = samples.count < 2 ? 0 : min(max(Int((Double(samples.count) * fraction).rounded()), 1), samples.count - 1)
+            validation += samples.prefix(held)
+            training += samples.dropFirst(held)
+        }
+        return (Dataset(root: root, layout: layout, samples: training, maskThreshold: maskThreshold),
+                Dataset(root: root, layout: layout, samples: validation, maskThreshold: maskThreshold))
+    }
+
     /// Index of each sample's category in `categories` (the class label of unified training) [N].
     public var categoryIndices: [Int] {
         let index = Dictionary(uniqueKeysWithValues: categories.enumerated().map { ($1, $0) })

@@ -77,6 +77,23 @@ final class LayoutTests: XCTestCase {
         XCTAssertTrue(training.samples.allSatisfy { $0.split == .train && $0.label == .normal })
     }
 
+    func testHoldOutIsPerCategoryDisjointAndSeeded() throws {
+        let root = folder + "/mvtec"
+        for (category, count) in [("a", 10), ("b", 3), ("c", 1)] {
+            for i in 0..<count { try writeImage("\(root)/\(category)/train/good/\(i).png") }
+        }
+        let dataset = try Dataset.mvtec(root: root)
+        let (training, validation) = try dataset.holdingOut(fraction: 0.2, seed: 4)
+        XCTAssertEqual(validation.samples.map(\.category), ["a", "a", "b"])
+        XCTAssertEqual(training.count, 11)
+        XCTAssertEqual(Set(training.samples.map(\.path)).union(validation.samples.map(\.path)), Set(dataset.samples.map(\.path)))
+        XCTAssertTrue(Set(training.samples.map(\.path)).isDisjoint(with: validation.samples.map(\.path)))
+        XCTAssertEqual(try dataset.holdingOut(fraction: 0.2, seed: 4).validation.samples, validation.samples)
+        XCTAssertNotEqual(try dataset.holdingOut(fraction: 0.2, seed: 5).validation.samples.map(\.path),
+                          validation.samples.map(\.path))
+        XCTAssertThrowsError(try dataset.holdingOut(fraction: 1, seed: 0))
+    }
+
     /// VisA's split file: columns found by name, JPEG images, class-index masks (any non-zero pixel is anomalous).
     func testVisALayout() throws {
         let root = folder + "/visa"
