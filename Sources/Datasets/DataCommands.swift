@@ -20,7 +20,7 @@ public enum DataCommands {
                 + "returns the totals as a record.",
             options: [root, categories, layout,
                       OptionSpec("verify", .bool, default: .bool(true), help: "Decode every image and mask to find problems.")],
-            examples: ["data info --root data/mvtec_ad --categories bottle,screw", "data info --root synthetic --no-verify"],
+            examples: ["data info --root synthetic", "data info --root synthetic --categories washer,weave --no-verify"],
             run: { inv in
                 let info = DatasetInfo.inspect(try open(inv), verify: try inv.bool("verify"))
                 inv.print(info.report)
@@ -60,7 +60,7 @@ public enum DataCommands {
         CommandSpec(
             path: ["data", "open"], abstract: "Lists a dataset's images (sorted) without decoding them.",
             options: [root, categories, layout],
-            examples: ["data open --root data/mvtec_ad --categories bottle", "data open --root photos --layout folder"],
+            examples: ["data open --root synthetic --categories washer", "data open --root synthetic/washer/test/good --layout folder"],
             run: { inv in
                 let dataset = try open(inv)
                 for warning in dataset.warnings { inv.print("warning: " + warning) }
@@ -82,10 +82,10 @@ public enum DataCommands {
             run: { inv in
                 let whole = try inv.object("dataset", as: DatasetObject.self).dataset
                 let split = try inv.string("split")
-                let dataset = split == "all" ? whole : whole.subset(split: Split(rawValue: split)!)
+                let dataset = split == "all" ? whole : whole.subset(split: try inv.choice("split", as: Split.self))
                 let batch = try dataset.load(size: try inv.int("size"),
-                                             normalization: Normalization(rawValue: try inv.string("normalization"))!,
-                                             filter: ResampleFilter(rawValue: try inv.string("filter"))!)
+                                             normalization: try inv.choice("normalization", as: Normalization.self),
+                                             filter: try inv.choice("filter", as: ResampleFilter.self))
                 let labels = batch.samples.map { sample -> Float in
                     switch sample.label { case .normal: 0; case .anomalous: 1; case .unknown: -1 }
                 }

@@ -21,7 +21,8 @@ public enum ImageCommands {
                 normalization,
                 OptionSpec("mask", .bool, default: .bool(false), help: "Read the first channel as a binary mask [1, H, W]."),
             ],
-            examples: ["image load part.png --size 256 --normalization tf", "image load part_mask.png --size 256 --mask"],
+            examples: ["image load synthetic/washer/test/stain/000.png --size 224 --normalization tf",
+                       "image load synthetic/washer/ground_truth/stain/000_mask.png --size 224 --mask"],
             run: { inv in
                 let image = try Image(contentsOf: try inv.path("file"))
                 let size = try inv.int("size")
@@ -29,9 +30,9 @@ public enum ImageCommands {
                     let mask = image.firstChannel()
                     return .tensor(try (size > 0 ? mask.resized(width: size, height: size, filter: .nearest) : mask).maskTensor())
                 }
-                let filter = ResampleFilter(rawValue: try inv.string("filter"))!  // the binder checked the choice
+                let filter = try inv.choice("filter", as: ResampleFilter.self)
                 let resized = size > 0 ? try image.resized(width: size, height: size, filter: filter) : image
-                return .tensor(resized.tensor(normalization: Normalization(rawValue: try inv.string("normalization"))!))
+                return .tensor(resized.tensor(normalization: try inv.choice("normalization", as: Normalization.self)))
             }),
         CommandSpec(
             path: ["image", "save"], abstract: "Writes a tensor [3, H, W], [1, H, W] or [H, W] as a PNG or JPEG file, atomically.",
@@ -40,11 +41,11 @@ public enum ImageCommands {
                         ArgumentSpec("file", .path, help: "The output file (.png, .jpg or .jpeg).", completion: .files(["png", "jpg", "jpeg"]))],
             options: [normalization,
                       OptionSpec("quality", .int(1...100), default: .int(90), help: "JPEG quality (ignored for PNG).")],
-            examples: ["image save (image load part.png) copy.png"],
+            examples: ["image save (image load synthetic/washer/train/good/000.png --size 128) washer-small.png"],
             run: { inv in
                 let path = try inv.path("file")
                 let image = try Image(tensor: try inv.tensor("tensor"),
-                                      normalization: Normalization(rawValue: try inv.string("normalization"))!)
+                                      normalization: try inv.choice("normalization", as: Normalization.self))
                 switch URL(fileURLWithPath: path).pathExtension.lowercased() {
                 case "png": try image.writePNG(to: path)
                 case "jpg", "jpeg":

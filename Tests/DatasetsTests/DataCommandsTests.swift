@@ -53,6 +53,20 @@ final class DataCommandsTests: XCTestCase {
         XCTAssertTrue(images.toArray().allSatisfy { $0 >= -127.0 / 128 && $0 <= 1 })
     }
 
+    /// Every example written in shell form (without nested commands) runs, after the `data synth` ones, in a fresh folder.
+    func testShellFormExamplesRun() throws {
+        let previous = FileManager.default.currentDirectoryPath
+        XCTAssertTrue(FileManager.default.changeCurrentDirectoryPath(folder))
+        defer { FileManager.default.changeCurrentDirectoryPath(previous) }
+        let specs = DataCommands.commands + ImageCommands.commands
+        let examples = specs.filter { $0.name == "data synth" }.flatMap(\.examples)
+            + specs.filter { $0.name != "data synth" }.flatMap(\.examples).filter { !$0.contains("(") }
+        XCTAssertGreaterThanOrEqual(examples.count, 7)
+        for example in examples {
+            XCTAssertNoThrow(try run(example), example)
+        }
+    }
+
     func testErrorsNameTheArgument() throws {
         XCTAssertThrowsError(try run("data info --root \(folder)/missing")) { XCTAssertTrue("\($0)".contains("\(self.folder)/missing"), "\($0)") }
         XCTAssertThrowsError(try run("data synth --out \(folder) --categories carpet")) { XCTAssertTrue("\($0)".contains("carpet"), "\($0)") }
