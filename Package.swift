@@ -24,6 +24,10 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Images and datasets: decode/encode, resize, tensors; MVTec/VisA/folder layouts, synthetic data.
+        .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
+        .target(name: "Datasets", dependencies: ["Imaging", core], swiftSettings: numeric),
+
         // Metrics: AUROC, AP, F1-max, exact AUPRO, per-category reports (pure Swift, no dependencies).
         .target(name: "Metrics", swiftSettings: numeric),
         // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
@@ -33,7 +37,7 @@ let package = Package(
         .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "MetricsLibrary"]),
+        .target(name: "Library", dependencies: [core, "Imaging", "Datasets", "MetricsLibrary"]),
 
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
@@ -47,6 +51,8 @@ let package = Package(
         .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
         // Commands (Core): binder, registry validation, help.
         .testTarget(name: "CommandsTests", dependencies: [core]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
         .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
         .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),

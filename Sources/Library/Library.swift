@@ -1,4 +1,6 @@
 import Commands
+import Datasets
+import Imaging
 import MetricsLibrary
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
@@ -10,6 +12,8 @@ public enum Library {
     /// Every library, by name, in registration order.
     public static let all: [(name: String, commands: [CommandSpec])] = [
         ("tensor", TensorCommands.commands),
+        ("image", ImageCommands.commands),
+        ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
     ]
 
