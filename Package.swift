@@ -23,6 +23,13 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Backbone (issue 4): zlib for zip entries, weights reader, EfficientNet-Lite feature extractor.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Weights", dependencies: [core, "CZlib"]),
+        .target(name: "Backbones", dependencies: [core, "Weights"], swiftSettings: numeric),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
+
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
