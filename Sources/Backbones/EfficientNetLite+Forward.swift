@@ -1,0 +1,249 @@
+import Dispatch
+import Kernels
+import Tensors
+
+extension EfficientNetLite {
+    /// TensorFlow's input normalisation for these weights, as an affine map of [0, 1] values: (255 x - 127) / 128.
+    static let unitRangeScale: Float = 255 / 128, unitRangeShift: Float = -127 / 128
+
+    /// Feature maps `[N, C, ceil(H/s), ceil(W/s)]` for images `[N, 3, H, W]`, keyed by tap name.
+    ///
+    /// Runs only the blocks the requested taps need. A batch is split across cores one image per core
+    /// (remaining images are split by rows); OpenBLAS runs single-threaded meanwhile.
+    public func features(_ images: Tensor, taps requested: [String], scaling: ImageScaling) throws -> [String: Tensor] {
+        try validate(images)
+        guard !requested.isEmpty else { throw BackboneError.badInput("no taps requested from \(name)") }
+        let points = try requested.map { tap in
+            guard let point = tapPoints[tap] else {
+                throw BackboneError.unknownTap(tap, backbone: name, known: taps.map(\.name))
+            }
+            return point
+        }
+        let maps = run(images, points: points, scaling: scaling)
+        return Dictionary(zip(requested, maps), uniquingKeysWith: { first, _ in first })
+    }
+
+    private func validate(_ images: Tensor) throws {
+        guard images.rank == 4, images.shape[1] == 3, images.shape[2] > 0, images.shape[3] > 0 else {
+            throw BackboneError.badInput("\(name) expects images [N, 3, H, W], got \(images.shape)")
+        }
+    }
+
+    /// The maps `[N, C, h, w]` at `points` for images `[N, 3, H, W]` (already validated).
+    func run(_ images: Tensor, points: [TapPoint], scaling: ImageScaling) -> [Tensor] {
+        let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+        let plan = Plan(network: self, height: height, width: width, depth: points.map(step).max()!)
+        let outputs = points.map { point in
+            let (channels, h, w) = plan.shape(at: point, in: self)
+            return Sink(point: point, tensor: Tensor.zeros([count, channels, h, w]), channels: channels, pixels: h * w)
+        }
+        let input = images.contiguous()
+        let source = SendableConstPointer(UnsafePointer(input.pointer))
+        let imageSize = 3 * height * width
+        let threads = Parallel.threadCount
+        // Whole images per core while there are enough of them; the rest split by rows.
+        let perCore = threads > 1 ? count / threads * threads : 0
+        Parallel.withSingleThreadedBLAS {
+            if perCore > 0 {
+                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+                    let workspace = Workspace(plan)
+                    for n in stride(from: worker, to: perCore, by: threads) {
+                        forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
+                                scaling: scaling, split: RowSplit(parallel: false), sinks: outputs)
+                    }
+                }
+            }
+            if perCore < count {
+                let workspace = Workspace(plan)
+                for n in perCore..<count {
+                    forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
+                            scaling: scaling, split: RowSplit(parallel: true), sinks: outputs)
+                }
+            }
+        }
+        withExtendedLifetime(input) {}
+        return outputs.map(\.tensor)
+    }
+
+    /// ImageNet logits `[N, 1000]`: head, global average pool, classifier.
+    public func classify(_ images: Tensor, scaling: ImageScaling) throws -> Tensor {
+        try validate(images)
+        let head = run(images, points: [.head], scaling: scaling)[0]
+        let (count, channels, pixels) = (head.shape[0], head.shape[1], head.shape[2] * head.shape[3])
+        let pooled = Tensor(shape: [count, channels]) { out in
+            for row in 0..<(count * channels) { out[row] = reduceRow(.sum, head.pointer + row * pixels, pixels) / Float(pixels) }
+        }
+        let classes = classifierBias.count
+        return Tensor(shape: [count, classes]) { out in
+            sgemm(transposeB: true, m: count, n: classes, k: channels, a: pooled.pointer, lda: channels,
+                  b: classifierWeights.pointer, ldb: channels, c: out.baseAddress!, ldc: classes)
+            applyEpilogue(.bias, out.baseAddress!, rows: count, channels: classes, bias: classifierBias.pointer)
+        }
+    }
+
+    /// Position of a tap in execution order: the stem is 0, expand of block i is 2i + 1, block i's output 2i + 2, the head last.
+    func step(_ point: TapPoint) -> Int {
+        switch point {
+        case .stem: 0
+        case .expand(let i): 2 * i + 1
+        case .block(let i): 2 * i + 2
+        case .head: 2 * blocks.count + 1
+        }
+    }
+
+    /// Runs one image `[3, H, W]` through the network up to `plan.depth`, copying taps into `sinks`.
+    private func forward(_ image: UnsafePointer<Float>, index: Int, plan: Plan, workspace: Workspace,
+                         scaling: ImageScaling, split: RowSplit, sinks: [Sink]) {
+        func deliver(_ point: TapPoint, _ data: UnsafeMutablePointer<Float>) {
+            for sink in sinks where sink.point == point {
+                transpose(data, rows: sink.pixels, columns: sink.channels,
+                          into: sink.tensor.pointer + index * sink.channels * sink.pixels)
+            }
+        }
+        // Stem: im2col + SGEMM `[P, 27] x [27, 32]`.
+        var input = image
+        if scaling == .unitRange {
+            let count = 3 * plan.stem.height * plan.stem.width
+            for i in 0..<count { workspace.image[i] = image[i] * Self.unitRangeScale + Self.unitRangeShift }
+            input = UnsafePointer(workspace.image)
+        }
+        im2col(input, plan.stem, into: workspace.columns)
+        let stemPixels = plan.stem.columnCount
+        let columns = SendablePointer(workspace.columns)
+        var current = SendablePointer(workspace.x), spare = SendablePointer(workspace.y)
+        let stemOut = current
+        let stem = stem
+        split(stemPixels, grain: 256) { rows in
+            let out = stemOut.base + rows.lowerBound * stem.outputChannels
+            sgemm(transposeA: true, m: rows.count, n: stem.outputChannels, k: plan.stem.columnRows,
+                  a: columns.base + rows.lowerBound, lda: stemPixels, b: stem.weights.pointer, ldb: stem.outputChannels,
+                  c: out, ldc: stem.outputChannels)
+            applyEpilogue(.biasReLU6, out, rows: rows.count, channels: stem.outputChannels, bias: stem.bias.pointer)
+        }
+        deliver(.stem, stemOut.base)
+        let expanded = SendablePointer(workspace.expanded), depthwiseOut = SendablePointer(workspace.depthwise)
+        for (i, block) in blocks.enumerated() {
+            let g = plan.depthwise[i]
+            if let expand = block.expand {
+                if step(.expand(i)) > plan.depth { return }
+                pointwise(current, pixels: g.height * g.width, expand, activate: true, residual: nil, into: expanded, split: split)
+                deliver(.expand(i), expanded.base)
+            }
+            let depthwiseIn = block.expand == nil ? current : expanded
+            if step(.block(i)) > plan.depth { return }
+            let depthwise = block.depthwise
+            split(g.outputHeight, grain: 1) { rows in
+                depthwiseConvolutionReLU6(depthwiseIn.base, g, weights: depthwise.weights.pointer, bias: depthwise.bias.pointer,
+                                          output: depthwiseOut.base, rows: rows)
+            }
+            pointwise(depthwiseOut, pixels: g.outputHeight * g.outputWidth, block.project, activate: false,
+                      residual: block.residual ? current : nil, into: spare, split: split)
+            swap(&current, &spare)
+            deliver(.block(i), current.base)
+        }
+        if step(.head) <= plan.depth {
+            let last = plan.depthwise[blocks.count - 1]
+            pointwise(current, pixels: last.outputHeight * last.outputWidth, head, activate: true, residual: nil,
+                      into: expanded, split: split)
+            deliver(.head, expanded.base)
+        }
+    }
+
+    /// A 1x1 convolution over `pixels` channels-last pixels, split across cores by `split`.
+    private func pointwise(_ input: SendablePointer<Float>, pixels: Int, _ layer: Convolution, activate: Bool,
+                           residual: SendablePointer<Float>?, into output: SendablePointer<Float>, split: RowSplit) {
+        split(pixels, grain: 64) { rows in
+            let offset = rows.lowerBound * layer.outputChannels
+            let epilogue: Epilogue = if let residual { .biasResidual(residual.base + offset) } else if activate { .biasReLU6 } else { .bias }
+            pointwiseConvolution(input.base + rows.lowerBound * layer.inputChannels, pixels: rows.count,
+                                 inputChannels: layer.inputChannels, weights: layer.weights.pointer, bias: layer.bias.pointer,
+                                 outputChannels: layer.outputChannels, epilogue: epilogue, output: output.base + offset)
+        }
+    }
+}
+
+/// Where a requested tap is copied: `tensor` `[N, channels, h, w]` with `pixels` = h * w.
+private struct Sink: @unchecked Sendable {
+    let point: EfficientNetLite.TapPoint
+    let tensor: Tensor
+    let channels: Int
+    let pixels: Int
+}
+
+/// Runs a loop over rows either on the calling thread or split across cores.
+private struct RowSplit {
+    let parallel: Bool
+
+    func callAsFunction(_ count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        if parallel { Parallel.forEachChunk(count, grain: grain, body) } else if count > 0 { body(0..<count) }
+    }
+}
+
+/// Geometry of every layer for one input size, and how far to run.
+struct Plan: Sendable {
+    let stem: ConvGeometry
+    /// Depthwise geometry of each block (input size, expanded channels, SAME padding).
+    let depthwise: [ConvGeometry]
+    /// Last execution step to run (see `EfficientNetLite.step`).
+    let depth: Int
+    /// Floats needed by each workspace buffer.
+    let imageFloats, columnFloats, activationFloats, expandedFloats, depthwiseFloats: Int
+
+    init(network: EfficientNetLite, height: Int, width: Int, depth: Int) {
+        stem = .same(channels: 3, height: height, width: width, kernel: network.stem.kernel, stride: network.stem.stride)
+        self.depth = depth
+        var (h, w) = (stem.outputHeight, stem.outputWidth)
+        var activation = h * w * network.stem.outputChannels, expanded = 0, depthwiseSize = 0
+        var geometries: [ConvGeometry] = []
+        for (i, block) in network.blocks.enumerated() {
+            let g = ConvGeometry.same(channels: block.depthwise.inputChannels, height: h, width: w,
+                                      kernel: block.depthwise.kernel, stride: block.depthwise.stride)
+            geometries.append(g)
+            if network.step(.expand(i)) <= depth, block.expand != nil { expanded = max(expanded, h * w * g.channels) }
+            (h, w) = (g.outputHeight, g.outputWidth)
+            if network.step(.block(i)) <= depth {
+                depthwiseSize = max(depthwiseSize, h * w * g.channels)
+                activation = max(activation, h * w * block.project.outputChannels)
+            }
+        }
+        if network.step(.head) <= depth { expanded = max(expanded, h * w * network.head.outputChannels) }
+        depthwise = geometries
+        imageFloats = 3 * height * width
+        columnFloats = stem.columnRows * stem.columnCount
+        activationFloats = activation
+        expandedFloats = expanded
+        depthwiseFloats = depthwiseSize
+    }
+
+    /// Channels and spatial size of the map at `point`.
+    func shape(at point: EfficientNetLite.TapPoint, in network: EfficientNetLite) -> (Int, Int, Int) {
+        switch point {
+        case .stem:
+            (network.stem.outputChannels, stem.outputHeight, stem.outputWidth)
+        case .expand(let i):
+            (depthwise[i].channels, depthwise[i].height, depthwise[i].width)
+        case .block(let i):
+            (network.blocks[i].project.outputChannels, depthwise[i].outputHeight, depthwise[i].outputWidth)
+        case .head:
+            (network.head.outputChannels, depthwise.last!.outputHeight, depthwise.last!.outputWidth)
+        }
+    }
+}
+
+/// Scratch buffers for one image in flight, sized by a `Plan`.
+private final class Workspace {
+    let image, columns, x, y, expanded, depthwise: UnsafeMutablePointer<Float>
+
+    init(_ plan: Plan) {
+        image = allocateFloats(plan.imageFloats)
+        columns = allocateFloats(plan.columnFloats)
+        x = allocateFloats(plan.activationFloats)
+        y = allocateFloats(plan.activationFloats)
+        expanded = allocateFloats(plan.expandedFloats)
+        depthwise = allocateFloats(plan.depthwiseFloats)
+    }
+
+    deinit {
+        for buffer in [image, columns, x, y, expanded, depthwise] { buffer.deallocate() }
+    }
+}
