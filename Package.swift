@@ -12,6 +12,7 @@ let package = Package(
     name: "rlr",
     products: [
         .executable(name: "rlr", targets: ["rlr"]),
+        .executable(name: "rlr-bench", targets: ["rlr-bench"]),
     ],
     dependencies: [
         .package(path: "Core"),
@@ -27,6 +28,7 @@ let package = Package(
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Weights", dependencies: [core, "CZlib"]),
         .target(name: "Backbones", dependencies: [core, "Weights"], swiftSettings: numeric),
+        .executableTarget(name: "rlr-bench", dependencies: ["Backbones", core], path: "Sources/Benchmarks"),
         .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
         .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
 

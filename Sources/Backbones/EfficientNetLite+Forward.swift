@@ -100,7 +100,7 @@ extension EfficientNetLite {
                           into: sink.tensor.pointer + index * sink.channels * sink.pixels)
             }
         }
-        // Stem: im2col + SGEMM `[P, 27] x [27, 32]`.
+        // Stem: im2col, then `[P, 27] x [27, 32]` as a 1x1 convolution of the columns.
         var input = image
         if scaling == .unitRange {
             let count = 3 * plan.stem.height * plan.stem.width
@@ -114,11 +114,11 @@ extension EfficientNetLite {
         let stemOut = current
         let stem = stem
         split(stemPixels, grain: 256) { rows in
-            let out = stemOut.base + rows.lowerBound * stem.outputChannels
-            sgemm(transposeA: true, m: rows.count, n: stem.outputChannels, k: plan.stem.columnRows,
-                  a: columns.base + rows.lowerBound, lda: stemPixels, b: stem.weights.pointer, ldb: stem.outputChannels,
-                  c: out, ldc: stem.outputChannels)
-            applyEpilogue(.biasReLU6, out, rows: rows.count, channels: stem.outputChannels, bias: stem.bias.pointer)
+            // The columns `[27, P]` read as pixels with channel stride P.
+            pointwiseConvolutionDirect(PixelLayout(columns.base + rows.lowerBound, pixelStride: 1, channelStride: stemPixels),
+                                       pixels: rows.count, inputChannels: plan.stem.columnRows, weights: stem.weights.pointer,
+                                       bias: stem.bias.pointer, outputChannels: stem.outputChannels, epilogue: .biasReLU6,
+                                       output: stemOut.base + rows.lowerBound * stem.outputChannels)
         }
         deliver(.stem, stemOut.base)
         let expanded = SendablePointer(workspace.expanded), depthwiseOut = SendablePointer(workspace.depthwise)

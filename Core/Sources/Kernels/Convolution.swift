@@ -23,9 +23,12 @@ func store8(_ v: SIMD8<Float>, _ p: UnsafeMutablePointer<Float>) {
     UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD8<Float>.self)
 }
 
+/// `min(max(v, 0), 6)` lane-wise. Written with masks: the stdlib's `clamped`/`pointwiseMax` are not
+/// inlined for SIMD8 and cost a call per vector.
 @inline(__always)
 func relu6(_ v: SIMD8<Float>) -> SIMD8<Float> {
-    v.clamped(lowerBound: SIMD8(repeating: 0), upperBound: SIMD8(repeating: 6))
+    let low = v.replacing(with: 0, where: v .< 0)
+    return low.replacing(with: 6, where: low .> 6)
 }
 
 /// Applies `epilogue` to `rows` rows of `channels` values: `data[r, c] = f(data[r, c] + bias[c])`.
@@ -57,11 +60,29 @@ public func applyEpilogue(_ epilogue: Epilogue, _ data: UnsafeMutablePointer<Flo
 /// 1x1 convolution of `pixels` channels-last pixels: `output[p, :] = epilogue(input[p, :] · weights)`.
 ///
 /// `input` is `[pixels, inputChannels]`, `weights` `[inputChannels, outputChannels]`, `output`
-/// `[pixels, outputChannels]`. Runs in tiles of pixels so that the epilogue reads what SGEMM just wrote
-/// while it is still in cache.
+/// `[pixels, outputChannels]`. Small layers (up to `directLimit` weights, measured with
+/// `rlr-bench pointwise`) run the register-blocked kernel; wider ones SGEMM in tiles of pixels, so that
+/// the epilogue reads what SGEMM just wrote while it is still in cache.
 public func pointwiseConvolution(_ input: UnsafePointer<Float>, pixels: Int, inputChannels: Int,
                                  weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels: Int,
                                  epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
+    if inputChannels * outputChannels <= pointwiseDirectLimit {
+        pointwiseConvolutionDirect(PixelLayout(input, pixelStride: inputChannels, channelStride: 1), pixels: pixels,
+                                   inputChannels: inputChannels, weights: weights, bias: bias,
+                                   outputChannels: outputChannels, epilogue: epilogue, output: output)
+    } else {
+        pointwiseConvolutionSGEMM(input, pixels: pixels, inputChannels: inputChannels, weights: weights, bias: bias,
+                                  outputChannels: outputChannels, epilogue: epilogue, output: output)
+    }
+}
+
+/// Largest weight matrix (inputChannels x outputChannels) for which the direct kernel beats SGEMM.
+public let pointwiseDirectLimit = 12_000
+
+/// `pointwiseConvolution` on SGEMM, in tiles of pixels.
+public func pointwiseConvolutionSGEMM(_ input: UnsafePointer<Float>, pixels: Int, inputChannels: Int,
+                                      weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels: Int,
+                                      epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
     let tile = max(64, 65_536 / max(outputChannels, 1))
     var start = 0
     while start < pixels {

@@ -1,0 +1,12 @@
+import Foundation
+
+// rlr-bench: timing harness for rlr's hot paths (see docs/benchmarks.md).
+//   rlr-bench backbone [--name efficientnet-lite0] [--weights FILE] [--batch 8] [--size 256]
+//                      [--taps s8,s16] [--warmup 2] [--repeat 10]
+let usage = "usage: rlr-bench backbone [--name NAME] [--weights FILE] [--batch N] [--size PIXELS] [--taps s8,s16] [--warmup N] [--repeat N]"
+do {
+    print(try BenchmarkCommandLine.run(Array(CommandLine.arguments.dropFirst())))
+} catch {
+    FileHandle.standardError.write(Data("rlr-bench: \(error)\n\(usage)\n".utf8))
+    exit(2)
+}
