@@ -6,6 +6,7 @@ enum BenchmarkCommandLine {
 
     static func run(_ arguments: [String]) throws -> String {
         if arguments.first == "pointwise" { return PointwiseBenchmark().run() }
+        if arguments.first == "depthwise" { return DepthwiseBenchmark().run() }
         guard arguments.first == "backbone" else { throw UsageError(description: "unknown benchmark \(arguments.first ?? "(none)")") }
         var benchmark = BackboneBenchmark()
         var rest = arguments.dropFirst()

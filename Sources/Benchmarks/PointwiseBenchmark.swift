@@ -37,7 +37,7 @@ struct PointwiseBenchmark {
     }
 
     /// Minimum milliseconds over 20 runs after 3 warm-ups.
-    private static func time(_ body: () -> Void) -> Double {
+    static func time(_ body: () -> Void) -> Double {
         var best = Double.infinity
         for i in 0..<23 {
             let start = DispatchTime.now().uptimeNanoseconds

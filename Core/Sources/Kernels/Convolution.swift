@@ -31,6 +31,22 @@ func relu6(_ v: SIMD8<Float>) -> SIMD8<Float> {
     return low.replacing(with: 6, where: low .> 6)
 }
 
+@inline(__always)
+func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
+    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
+    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
+}
+
+@inline(__always)
+func relu6(_ v: SIMD16<Float>) -> SIMD16<Float> {
+    let low = v.replacing(with: 0, where: v .< 0)
+    return low.replacing(with: 6, where: low .> 6)
+}
+
 /// Applies `epilogue` to `rows` rows of `channels` values: `data[r, c] = f(data[r, c] + bias[c])`.
 ///
 /// `data` and the residual are `[rows, channels]` with row stride `channels`.
@@ -101,6 +117,8 @@ public func pointwiseConvolutionSGEMM(_ input: UnsafePointer<Float>, pixels: Int
 ///
 /// `input` is `[H, W, C]` and `output` `[outH, outW, C]` as described by `g` (square kernel,
 /// `g.channels` = C, asymmetric zero padding allowed); `weights` is `[k, k, C]`, `bias` `[C]`.
+/// Works on 16 channels (one cache line) at a time across a whole output row, so the k input rows of
+/// that slice stay in L1 while every kernel tap reuses them; four output pixels share each weight load.
 public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGeometry, weights: UnsafePointer<Float>,
                                       bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Range<Int>) {
     let channels = g.channels, k = g.kernelWidth, s = g.strideX
@@ -108,81 +126,77 @@ public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGe
     // Output columns whose whole kernel window lies inside the image.
     let interiorStart = min(outW, (g.padLeft + s - 1) / s)
     let interiorEnd = max(interiorStart, min(outW, g.width - k + g.padLeft >= 0 ? (g.width - k + g.padLeft) / s + 1 : 0))
+    let vectorChannels = channels & ~15
     for oy in rows {
         let top = oy * g.strideY - g.padTop
         let kyRange = max(0, -top)..<min(k, g.height - top)
         let outRow = output + oy * outW * channels
-        var ox = 0
-        while ox < interiorStart {
-            depthwisePixel(input, g, weights, bias, outRow + ox * channels, top: top, left: ox * s - g.padLeft, kyRange: kyRange)
-            ox += 1
-        }
-        // Four output pixels at a time: each weight vector is loaded once for four FMAs.
-        while ox + 4 <= interiorEnd {
-            let left = ox * s - g.padLeft
-            var c = 0
-            while c + 8 <= channels {
-                let b = load8(bias + c)
+        var c = 0
+        while c < vectorChannels {
+            var ox = 0
+            while ox < interiorStart {
+                depthwisePixel16(input, g, weights, bias, outRow + ox * channels, top: top, left: ox * s - g.padLeft,
+                                 kyRange: kyRange, channel: c)
+                ox += 1
+            }
+            while ox + 4 <= interiorEnd {
+                let left = ox * s - g.padLeft
+                let b = load16(bias + c)
                 var a0 = b, a1 = b, a2 = b, a3 = b
                 for ky in kyRange {
                     let line = input + ((top + ky) * g.width + left) * channels + c
                     let w = weights + ky * k * channels + c
                     for kx in 0..<k {
-                        let wv = load8(w + kx * channels)
+                        let wv = load16(w + kx * channels)
                         let p = line + kx * channels
-                        a0 = a0.addingProduct(load8(p), wv)
-                        a1 = a1.addingProduct(load8(p + s * channels), wv)
-                        a2 = a2.addingProduct(load8(p + 2 * s * channels), wv)
-                        a3 = a3.addingProduct(load8(p + 3 * s * channels), wv)
+                        a0 = a0.addingProduct(load16(p), wv)
+                        a1 = a1.addingProduct(load16(p + s * channels), wv)
+                        a2 = a2.addingProduct(load16(p + 2 * s * channels), wv)
+                        a3 = a3.addingProduct(load16(p + 3 * s * channels), wv)
                     }
                 }
                 let out = outRow + ox * channels + c
-                store8(relu6(a0), out)
-                store8(relu6(a1), out + channels)
-                store8(relu6(a2), out + 2 * channels)
-                store8(relu6(a3), out + 3 * channels)
-                c += 8
+                store16(relu6(a0), out)
+                store16(relu6(a1), out + channels)
+                store16(relu6(a2), out + 2 * channels)
+                store16(relu6(a3), out + 3 * channels)
+                ox += 4
             }
-            if c < channels {
-                for j in 0..<4 {
-                    depthwiseTail(input, g, weights, bias, outRow + (ox + j) * channels, top: top,
-                                  left: left + j * s, kyRange: kyRange, kxRange: 0..<k, from: c)
-                }
+            while ox < outW {
+                depthwisePixel16(input, g, weights, bias, outRow + ox * channels, top: top, left: ox * s - g.padLeft,
+                                 kyRange: kyRange, channel: c)
+                ox += 1
             }
-            ox += 4
+            c += 16
         }
-        while ox < outW {
-            depthwisePixel(input, g, weights, bias, outRow + ox * channels, top: top, left: ox * s - g.padLeft, kyRange: kyRange)
-            ox += 1
+        if c < channels {
+            for ox in 0..<outW {
+                let left = ox * s - g.padLeft
+                depthwiseTail(input, g, weights, bias, outRow + ox * channels, top: top, left: left, kyRange: kyRange,
+                              kxRange: max(0, -left)..<min(k, g.width - left), from: c)
+            }
         }
     }
 }
 
-/// One output pixel of the depthwise convolution, with the kernel clipped to the image.
+/// Channels `channel..<channel + 16` of one output pixel, with the kernel clipped to the image.
 @inline(__always)
-private func depthwisePixel(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ weights: UnsafePointer<Float>,
-                            _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, top: Int, left: Int,
-                            kyRange: Range<Int>) {
+private func depthwisePixel16(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ weights: UnsafePointer<Float>,
+                              _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, top: Int, left: Int,
+                              kyRange: Range<Int>, channel c: Int) {
     let channels = g.channels, k = g.kernelWidth
     let kxRange = max(0, -left)..<min(k, g.width - left)
-    var c = 0
-    while c + 8 <= channels {
-        var acc = load8(bias + c)
-        for ky in kyRange {
-            for kx in kxRange {
-                acc = acc.addingProduct(load8(input + ((top + ky) * g.width + left + kx) * channels + c),
-                                        load8(weights + (ky * k + kx) * channels + c))
-            }
+    var acc = load16(bias + c)
+    for ky in kyRange {
+        for kx in kxRange {
+            acc = acc.addingProduct(load16(input + ((top + ky) * g.width + left + kx) * channels + c),
+                                    load16(weights + (ky * k + kx) * channels + c))
         }
-        store8(relu6(acc), out + c)
-        c += 8
     }
-    if c < channels {
-        depthwiseTail(input, g, weights, bias, out, top: top, left: left, kyRange: kyRange, kxRange: kxRange, from: c)
-    }
+    store16(relu6(acc), out + c)
 }
 
-/// Channels `from..<C` of one output pixel, scalar (channel counts that are not a multiple of 8).
+/// Channels `from..<C` of one output pixel, scalar (channel counts that are not a multiple of 16).
 private func depthwiseTail(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ weights: UnsafePointer<Float>,
                            _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, top: Int, left: Int,
                            kyRange: Range<Int>, kxRange: Range<Int>, from: Int) {

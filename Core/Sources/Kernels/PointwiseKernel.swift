@@ -17,22 +17,10 @@ public struct PixelLayout {
 }
 
 @inline(__always)
-private func load16(_ p: UnsafePointer<Float>) -> SIMD16<Float> {
-    UnsafeRawPointer(p).loadUnaligned(as: SIMD16<Float>.self)
-}
-
-@inline(__always)
-private func store16(_ v: SIMD16<Float>, _ p: UnsafeMutablePointer<Float>) {
-    UnsafeMutableRawPointer(p).storeBytes(of: v, as: SIMD16<Float>.self)
-}
-
-@inline(__always)
 private func finish16(_ v: SIMD16<Float>, _ epilogue: Epilogue, _ offset: Int) -> SIMD16<Float> {
     switch epilogue {
     case .bias: return v
-    case .biasReLU6:
-        let low = v.replacing(with: 0, where: v .< 0)
-        return low.replacing(with: 6, where: low .> 6)
+    case .biasReLU6: return relu6(v)
     case .biasResidual(let residual): return v + load16(residual + offset)
     }
 }
