@@ -1,4 +1,5 @@
 import Dispatch
+import Synchronization
 import Kernels
 import Tensors
 
@@ -46,19 +47,21 @@ extension EfficientNetLite {
         Parallel.withSingleThreadedBLAS {
             if perCore > 0 {
                 DispatchQueue.concurrentPerform(iterations: threads) { worker in
-                    let workspace = Workspace(plan)
+                    let workspace = workspaces.take(for: plan)
                     for n in stride(from: worker, to: perCore, by: threads) {
                         forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
                                 scaling: scaling, split: RowSplit(parallel: false), sinks: outputs)
                     }
+                    workspaces.give(workspace)
                 }
             }
             if perCore < count {
-                let workspace = Workspace(plan)
+                let workspace = workspaces.take(for: plan)
                 for n in perCore..<count {
                     forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
                             scaling: scaling, split: RowSplit(parallel: true), sinks: outputs)
                 }
+                workspaces.give(workspace)
             }
         }
         withExtendedLifetime(input) {}
@@ -215,6 +218,9 @@ struct Plan: Sendable {
         depthwiseFloats = depthwiseSize
     }
 
+    /// Floats needed by the workspace buffers: image, columns, activations (each of two), expanded, depthwise.
+    var bufferFloats: [Int] { [imageFloats, columnFloats, activationFloats, expandedFloats, depthwiseFloats] }
+
     /// Channels and spatial size of the map at `point`.
     func shape(at point: EfficientNetLite.TapPoint, in network: EfficientNetLite) -> (Int, Int, Int) {
         switch point {
@@ -231,19 +237,44 @@ struct Plan: Sendable {
 }
 
 /// Scratch buffers for one image in flight, sized by a `Plan`.
-private final class Workspace {
+final class Workspace: @unchecked Sendable {
     let image, columns, x, y, expanded, depthwise: UnsafeMutablePointer<Float>
+    /// Floats in each buffer, in the order above.
+    let capacity: [Int]
 
     init(_ plan: Plan) {
-        image = allocateFloats(plan.imageFloats)
-        columns = allocateFloats(plan.columnFloats)
-        x = allocateFloats(plan.activationFloats)
-        y = allocateFloats(plan.activationFloats)
-        expanded = allocateFloats(plan.expandedFloats)
-        depthwise = allocateFloats(plan.depthwiseFloats)
+        capacity = plan.bufferFloats
+        image = allocateFloats(capacity[0])
+        columns = allocateFloats(capacity[1])
+        x = allocateFloats(capacity[2])
+        y = allocateFloats(capacity[2])
+        expanded = allocateFloats(capacity[3])
+        depthwise = allocateFloats(capacity[4])
     }
+
+    func fits(_ plan: Plan) -> Bool { zip(capacity, plan.bufferFloats).allSatisfy { $0 >= $1 } }
 
     deinit {
         for buffer in [image, columns, x, y, expanded, depthwise] { buffer.deallocate() }
+    }
+}
+
+/// Workspaces kept between calls: reusing them spares the page faults of fresh multi-megabyte buffers.
+final class WorkspacePool: Sendable {
+    private let idle = Mutex<[Workspace]>([])
+
+    /// An idle workspace large enough for `plan`, or a new one.
+    func take(for plan: Plan) -> Workspace {
+        idle.withLock { pool in
+            if let index = pool.firstIndex(where: { $0.fits(plan) }) { return pool.remove(at: index) }
+            return nil
+        } ?? Workspace(plan)
+    }
+
+    /// Returns a workspace for later calls (at most one per core is kept).
+    func give(_ workspace: Workspace) {
+        idle.withLock { pool in
+            if pool.count < Parallel.threadCount { pool.append(workspace) }
+        }
     }
 }

@@ -24,6 +24,8 @@ public final class EfficientNetLite: Backbone {
     let classifierWeights: Tensor, classifierBias: Tensor
     /// Where each tap is read, by name.
     let tapPoints: [String: TapPoint]
+    /// Scratch buffers reused across calls.
+    let workspaces = WorkspacePool()
 
     /// Where in the network a tap is read.
     enum TapPoint: Equatable {

@@ -1,3 +1,5 @@
+import Kernels
+
 /// Parses `rlr-bench` arguments into a benchmark and runs it.
 enum BenchmarkCommandLine {
     struct UsageError: Error, CustomStringConvertible {
@@ -24,6 +26,7 @@ enum BenchmarkCommandLine {
             case "--taps": benchmark.taps = value.split(separator: ",").map(String.init)
             case "--warmup": benchmark.warmup = try integer()
             case "--repeat": benchmark.repeats = try integer()
+            case "--threads": Parallel.threadCount = try integer()
             default: throw UsageError(description: "unknown option \(option)")
             }
         }

@@ -2,8 +2,9 @@ import Foundation
 
 // rlr-bench: timing harness for rlr's hot paths (see docs/benchmarks.md).
 //   rlr-bench backbone [--name efficientnet-lite0] [--weights FILE] [--batch 8] [--size 256]
-//                      [--taps s8,s16] [--warmup 2] [--repeat 10]
-let usage = "usage: rlr-bench backbone [--name NAME] [--weights FILE] [--batch N] [--size PIXELS] [--taps s8,s16] [--warmup N] [--repeat N]"
+//                      [--taps s8,s16] [--warmup 2] [--repeat 10] [--threads N]
+//   rlr-bench pointwise | depthwise      (single-thread kernel timings on Lite0's layer shapes)
+let usage = "usage: rlr-bench backbone [--name NAME] [--weights FILE] [--batch N] [--size PIXELS] [--taps s8,s16] [--warmup N] [--repeat N] [--threads N] | pointwise | depthwise"
 do {
     print(try BenchmarkCommandLine.run(Array(CommandLine.arguments.dropFirst())))
 } catch {

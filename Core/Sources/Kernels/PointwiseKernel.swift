@@ -16,21 +16,19 @@ public struct PixelLayout {
     }
 }
 
-@inline(__always)
-private func finish16(_ v: SIMD16<Float>, _ epilogue: Epilogue, _ offset: Int) -> SIMD16<Float> {
-    switch epilogue {
-    case .bias: return v
-    case .biasReLU6: return relu6(v)
-    case .biasResidual(let residual): return v + load16(residual + offset)
-    }
-}
+/// The epilogue as plain values, so that the inner loops test a flag instead of switching on an enum.
+private struct Finish {
+    let clamp: Bool
+    let residual: UnsafePointer<Float>?
 
-@inline(__always)
-private func finish8(_ v: SIMD8<Float>, _ epilogue: Epilogue, _ offset: Int) -> SIMD8<Float> {
-    switch epilogue {
-    case .bias: return v
-    case .biasReLU6: return relu6(v)
-    case .biasResidual(let residual): return v + load8(residual + offset)
+    @inline(__always) func callAsFunction(_ v: SIMD16<Float>, _ offset: Int) -> SIMD16<Float> {
+        if let residual { return v + load16(residual + offset) }
+        return clamp ? relu6(v) : v
+    }
+
+    @inline(__always) func callAsFunction(_ v: SIMD8<Float>, _ offset: Int) -> SIMD8<Float> {
+        if let residual { return v + load8(residual + offset) }
+        return clamp ? relu6(v) : v
     }
 }
 
@@ -41,6 +39,21 @@ private func finish8(_ v: SIMD8<Float>, _ epilogue: Epilogue, _ offset: Int) -> 
 public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputChannels: Int,
                                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels: Int,
                                        epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
+    // One inlined copy of the loops per epilogue, so that none of them tests the epilogue per store.
+    switch epilogue {
+    case .bias:
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: nil))
+    case .biasReLU6:
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: true, residual: nil))
+    case .biasResidual(let residual):
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: residual))
+    }
+}
+
+@inline(__always)
+private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannels: Int, _ weights: UnsafePointer<Float>,
+                             _ bias: UnsafePointer<Float>, _ outputChannels: Int, _ epilogue: Epilogue,
+                             _ output: UnsafeMutablePointer<Float>, _ finish: Finish) {
     let n = outputChannels, ps = input.pixelStride, cs = input.channelStride
     var p = 0
     while p + 6 <= pixels {
@@ -60,12 +73,12 @@ public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputC
                 a5 = a5.addingProduct(SIMD16(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store16(finish16(a0, epilogue, o), output + o)
-            store16(finish16(a1, epilogue, o + n), output + o + n)
-            store16(finish16(a2, epilogue, o + 2 * n), output + o + 2 * n)
-            store16(finish16(a3, epilogue, o + 3 * n), output + o + 3 * n)
-            store16(finish16(a4, epilogue, o + 4 * n), output + o + 4 * n)
-            store16(finish16(a5, epilogue, o + 5 * n), output + o + 5 * n)
+            store16(finish(a0, o), output + o)
+            store16(finish(a1, o + n), output + o + n)
+            store16(finish(a2, o + 2 * n), output + o + 2 * n)
+            store16(finish(a3, o + 3 * n), output + o + 3 * n)
+            store16(finish(a4, o + 4 * n), output + o + 4 * n)
+            store16(finish(a5, o + 5 * n), output + o + 5 * n)
             c += 16
         }
         while c + 8 <= n {
@@ -82,12 +95,12 @@ public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputC
                 a5 = a5.addingProduct(SIMD8(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store8(finish8(a0, epilogue, o), output + o)
-            store8(finish8(a1, epilogue, o + n), output + o + n)
-            store8(finish8(a2, epilogue, o + 2 * n), output + o + 2 * n)
-            store8(finish8(a3, epilogue, o + 3 * n), output + o + 3 * n)
-            store8(finish8(a4, epilogue, o + 4 * n), output + o + 4 * n)
-            store8(finish8(a5, epilogue, o + 5 * n), output + o + 5 * n)
+            store8(finish(a0, o), output + o)
+            store8(finish(a1, o + n), output + o + n)
+            store8(finish(a2, o + 2 * n), output + o + 2 * n)
+            store8(finish(a3, o + 3 * n), output + o + 3 * n)
+            store8(finish(a4, o + 4 * n), output + o + 4 * n)
+            store8(finish(a5, o + 5 * n), output + o + 5 * n)
             c += 8
         }
         if c < n { pointwiseScalar(input, pixels: p..<(p + 6), channels: c..<n, inputChannels, weights, bias, n, epilogue, output) }
