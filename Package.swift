@@ -32,10 +32,18 @@ let package = Package(
         .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
         .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
 
+        // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones"]),
+
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
         // Tests.
         .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
+
+        // Commands (Core): binder, registry validation, help.
+        .testTarget(name: "CommandsTests", dependencies: [core]),
+        // Library: every library registers cleanly; every declared example binds.
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
     ]
 )

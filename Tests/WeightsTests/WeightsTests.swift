@@ -1,3 +1,4 @@
+import Commands
 import Foundation
 import Tensors
 import Weights
@@ -98,5 +99,26 @@ final class WeightsTests: XCTestCase {
         XCTAssertEqual(try weights.tensor("_fc.weight", shape: [1000, 1280])[3, 1000], 0.021029984578490257)
         let depthwise = try weights.tensor("_blocks.3._depthwise_conv.weight", shape: [144, 1, 5, 5])
         XCTAssertEqual(depthwise[5, 0, 1, 2], -0.1394147127866745)
+    }
+}
+
+/// `weights info` bound from shell words.
+final class WeightsCommandsTests: XCTestCase {
+    func testInfoListsNamesShapesAndTypes() throws {
+        let registry = CommandRegistry()
+        try registry.register(WeightsCommands.commands, library: "weights")
+        let path = try XCTUnwrap(Bundle.module.path(forResource: "views_legacy.pth", ofType: nil, inDirectory: "Fixtures"))
+        let words = ["weights", "info", path]
+        guard let (spec, consumed) = registry.resolve(words) else { return XCTFail("weights info is not registered") }
+        let result = try spec.run(try Binder.bind(spec, words: Word.fromShell(Array(words.dropFirst(consumed))), context: CommandContext()))
+        guard case .list(let items) = result, case .record(let first)? = items.first, case .record(let count)? = items.dropFirst(2).first else {
+            return XCTFail("expected a list of records, got \(result)")
+        }
+        XCTAssertEqual(items.count, 4)
+        XCTAssertEqual(first["name"], .string("permuted"))
+        XCTAssertEqual(first["shape"], .list([.int(4), .int(2), .int(3)]))
+        XCTAssertEqual(first["dtype"], .string("float32"))
+        XCTAssertEqual(count["dtype"], .string("int64"))
+        XCTAssertEqual(count["shape"], .list([]))
     }
 }

@@ -1,0 +1,35 @@
+import Synchronization
+
+/// A process-wide interruption flag: set from a SIGINT handler, polled at safe points, cleared at the prompt.
+public final class InterruptFlag: Sendable {
+    private let flag = Atomic<Bool>(false)
+
+    public init() {}
+
+    /// The flag the executable's SIGINT handler sets.
+    public static let shared = InterruptFlag()
+
+    public var isSet: Bool { flag.load(ordering: .relaxed) }
+    public func set() { flag.store(true, ordering: .relaxed) }
+    public func clear() { flag.store(false, ordering: .relaxed) }
+}
+
+/// Where a running command writes, reports progress, learns of Ctrl-C, and finds its host.
+public final class CommandContext: Sendable {
+    /// Receives text a command prints (a newline is included).
+    public let output: @Sendable (String) -> Void
+    /// Receives progress: (label, done, total).
+    public let progress: @Sendable (String, Int, Int) -> Void
+    public let interrupt: InterruptFlag
+    /// The object running commands (the interpreter), for builtins that need it.
+    public let host: (any AnyObject & Sendable)?
+
+    public init(output: @escaping @Sendable (String) -> Void = { Swift.print($0, terminator: "") },
+                progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in },
+                interrupt: InterruptFlag = .shared, host: (any AnyObject & Sendable)? = nil) {
+        self.output = output
+        self.progress = progress
+        self.interrupt = interrupt
+        self.host = host
+    }
+}

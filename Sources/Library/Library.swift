@@ -1,0 +1,24 @@
+import Backbones
+import Commands
+import Weights
+
+/// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
+///
+/// To add a library: declare `public enum XCommands { public static let commands: [CommandSpec] }` in your
+/// module (see the Commands module's documentation), add the module to the `Library` target's
+/// dependencies in Package.swift, and append `("x", XCommands.commands)` here. Nothing else registers.
+public enum Library {
+    /// Every library, by name, in registration order.
+    public static let all: [(name: String, commands: [CommandSpec])] = [
+        ("tensor", TensorCommands.commands),
+        ("weights", WeightsCommands.commands),
+        ("backbone", BackboneCommands.commands),
+    ]
+
+    /// A registry holding every library's commands plus `extra` (builtins of the language).
+    public static func makeRegistry(extra: [(name: String, commands: [CommandSpec])] = []) throws -> CommandRegistry {
+        let registry = CommandRegistry()
+        for (name, commands) in extra + all { try registry.register(commands, library: name) }
+        return registry
+    }
+}

@@ -1,0 +1,105 @@
+import XCTest
+import Commands
+import Tensors
+
+final class BinderTests: XCTestCase {
+    static let train = CommandSpec(
+        path: ["model", "train"], abstract: "Trains a model.",
+        arguments: [
+            ArgumentSpec("data", .path, help: "Dataset folder."),
+            ArgumentSpec("classes", .string, variadic: true, help: "Categories."),
+        ],
+        options: [
+            OptionSpec("epochs", short: "e", .int(1...1000), default: .int(10), help: "Epoch count."),
+            OptionSpec("lr", .double(0...1), default: .double(1e-3), help: "Learning rate."),
+            OptionSpec("pool", .choice(["mean", "max"]), default: .string("mean"), help: "Pooling."),
+            OptionSpec("shuffle", .bool, default: .bool(true), help: "Shuffle batches."),
+            OptionSpec("size", .list(.int), default: .list([.int(2)]), help: "Image size."),
+            OptionSpec("name", .string, help: "Run name."),
+        ],
+        run: { _ in .nil })
+
+    func bind(_ words: [String]) throws(BindingError) -> Invocation {
+        try Binder.bind(Self.train, words: Word.fromShell(words), context: CommandContext())
+    }
+
+    func testBindsShellWordsWithDefaults() throws {
+        let inv = try bind(["data/x", "a", "b", "-e", "5", "--no-shuffle", "--size=3,4", "--name", "run1"])
+        XCTAssertEqual(try inv.path("data"), "data/x")
+        XCTAssertEqual(try inv.list("classes"), [.string("a"), .string("b")])
+        XCTAssertEqual(try inv.int("epochs"), 5)
+        XCTAssertEqual(try inv.double("lr"), 1e-3)
+        XCTAssertEqual(try inv.bool("shuffle"), false)
+        XCTAssertEqual(try inv.ints("size"), [3, 4])
+        XCTAssertEqual(try inv.string("pool"), "mean")
+        XCTAssertEqual(inv.origins["epochs"], .word(4))
+        XCTAssertEqual(inv.origins["lr"], .defaultValue)
+    }
+
+    func testRangeChoiceAndTypeErrorsNameTheArgument() {
+        XCTAssertThrowsError(try bind(["d", "--epochs", "0", "--name", "x"])) { error in
+            let e = error as! BindingError
+            XCTAssertEqual(e.error, .badArgument(name: "--epochs", reason: "0 is outside 1...1000"))
+            XCTAssertEqual(e.wordIndex, 2)
+        }
+        XCTAssertThrowsError(try bind(["d", "--pool", "maxx", "--name", "x"])) { error in
+            XCTAssertEqual("\(error)", "bad value for --pool: expected one of mean, max, got 'maxx' (did you mean 'max'?)")
+        }
+        XCTAssertThrowsError(try bind(["d", "--lr", "fast", "--name", "x"])) { error in
+            XCTAssertEqual("\(error)", "bad value for --lr: expected a number, got 'fast'")
+        }
+    }
+
+    func testUnknownOptionSuggestsNearest() {
+        XCTAssertThrowsError(try bind(["d", "--epoch", "3"])) { error in
+            XCTAssertEqual("\(error)", "'model train' has no option --epoch (did you mean '--epochs'?)")
+            XCTAssertEqual((error as! BindingError).wordIndex, 1)
+        }
+    }
+
+    func testMissingRequiredAndMissingValue() {
+        XCTAssertThrowsError(try bind([])) { XCTAssertEqual("\($0)", "'model train' needs <data>") }
+        XCTAssertThrowsError(try bind(["d"])) { XCTAssertEqual("\($0)", "'model train' needs --name <string>") }
+        XCTAssertThrowsError(try bind(["d", "--name"])) { XCTAssertEqual("\($0)", "bad value for --name: expects a value <string>") }
+        XCTAssertThrowsError(try bind(["d", "--name", "a", "--name", "b"])) {
+            XCTAssertEqual("\($0)", "bad value for --name: given more than once")
+        }
+    }
+
+    func testLanguageValuesAndEndOfOptions() throws {
+        let inv = try Binder.bind(Self.train, words: [.value(.string("d")), .option("--"), .option("--weird"),
+                                                      .option("--epochs"), .value(.double(7))].shifted(),
+                                  context: CommandContext())
+        XCTAssertEqual(try inv.list("classes"), [.string("--weird"), .string("--epochs"), .string("7.0")])
+        let typed = try Binder.bind(Self.train, words: [.value(.string("d")), .option("--epochs"), .value(.double(7)),
+                                                        .option("--name"), .value(.int(3))], context: CommandContext())
+        XCTAssertEqual(try typed.int("epochs"), 7)
+        XCTAssertEqual(try typed.string("name"), "3")
+    }
+
+    func testTensorKindFromNestedListsAndNumbers() throws {
+        XCTAssertEqual(try ValueKind.tensor.coerce(.list([.list([.int(1), .int(2)]), .list([.int(3), .double(4.5)])]))
+            .tensorShapeAndData(), [2, 2, 1, 2, 3, 4.5])
+        XCTAssertThrowsError(try ValueKind.tensor.coerce(.list([.list([.int(1)]), .int(2)])))
+        XCTAssertEqual(try ValueKind.tensor.coerce(.int(3)).tensorShapeAndData(), [3])
+    }
+
+    func testSuggestions() {
+        XCTAssertEqual(Suggestions.distance("kitten", "sitting"), 3)
+        XCTAssertEqual(Suggestions.nearby("rnadn", in: ["randn", "zeros", "range"]), ["randn"])
+        XCTAssertEqual(Suggestions.nearby("ze", in: ["randn", "zeros"]), ["zeros"])
+    }
+}
+
+private extension Array where Element == Word {
+    /// The words with the required `--name` prepended.
+    func shifted() -> [Word] { [.option("--name"), .value(.string("n"))] + self }
+}
+
+private extension Value {
+    /// Shape followed by data, for compact assertions.
+    func tensorShapeAndData() -> [Float] {
+        guard case .tensor(let t) = self else { return [] }
+        return t.shape.map(Float.init) + t.toArray()
+    }
+}
