@@ -4,6 +4,9 @@ import Kernels
 import Tensors
 
 extension EfficientNetLite {
+    /// Floats of expanded input rows per band of a block (256 KiB: well inside a core's L2 with the band's outputs).
+    static let bandFloats = 65_536
+
     /// TensorFlow's input normalisation for these weights, as an affine map of [0, 1] values: (255 x - 127) / 128.
     static let unitRangeScale: Float = 255 / 128, unitRangeShift: Float = -127 / 128
 
@@ -127,40 +130,75 @@ extension EfficientNetLite {
         let expanded = SendablePointer(workspace.expanded), depthwiseOut = SendablePointer(workspace.depthwise)
         for (i, block) in blocks.enumerated() {
             let g = plan.depthwise[i]
-            if let expand = block.expand {
-                if step(.expand(i)) > plan.depth { return }
-                pointwise(current, pixels: g.height * g.width, expand, activate: true, residual: nil, into: expanded, split: split)
-                deliver(.expand(i), expanded.base)
-            }
-            let depthwiseIn = block.expand == nil ? current : expanded
-            if step(.block(i)) > plan.depth { return }
+            let runsBlock = step(.block(i)) <= plan.depth
+            if !runsBlock && (block.expand == nil || step(.expand(i)) > plan.depth) { return }
+            let rowFloats = g.width * g.channels
+            // Output rows go in bands. The expanded input rows of a band live in a small window of the
+            // expanded buffer: rows shared with the previous band are moved to its top, only new rows are
+            // expanded, and the depthwise output of the band is consumed by the projection right away, so
+            // the wide tensors of a block never leave the core's cache. Without banding (taps on the
+            // expanded map, or rows split across cores) the buffers hold whole maps.
+            let wholeMap = split.parallel || !runsBlock || sinks.contains { $0.point == .expand(i) }
+            let bandRows = wholeMap ? g.outputHeight : max(1, Self.bandFloats / (g.strideY * rowFloats))
             let depthwise = block.depthwise
-            split(g.outputHeight, grain: 1) { rows in
-                depthwiseConvolutionReLU6(depthwiseIn.base, g, weights: depthwise.weights.pointer, bias: depthwise.bias.pointer,
-                                          output: depthwiseOut.base, rows: rows)
+            var windowFirstRow = 0, expandedRows = 0
+            for bandStart in stride(from: 0, to: g.outputHeight, by: bandRows) {
+                let bandEnd = min(g.outputHeight, bandStart + bandRows)
+                var source = current
+                if let expand = block.expand {
+                    let first = wholeMap ? 0 : max(0, bandStart * g.strideY - g.padTop)
+                    let needed = min(g.height, (bandEnd - 1) * g.strideY - g.padTop + g.kernelHeight)
+                    if first > windowFirstRow {
+                        let kept = max(0, expandedRows - first)
+                        (expanded.base).update(from: expanded.base + (expandedRows - kept - windowFirstRow) * rowFloats, count: kept * rowFloats)
+                        windowFirstRow = first
+                        expandedRows = max(expandedRows, first)
+                    }
+                    let newRows = expandedRows..<needed
+                    pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
+                              expand, epilogue: .biasReLU6,
+                              into: expanded.base + (newRows.lowerBound - windowFirstRow) * rowFloats, split: split)
+                    expandedRows = needed
+                    // The window addressed as the whole map (rows outside it are never read).
+                    source = SendablePointer(expanded.base - windowFirstRow * rowFloats)
+                }
+                if !runsBlock { break }
+                let input = source, window = SendablePointer(depthwiseOut.base - bandStart * g.outputWidth * g.channels)
+                split(bandEnd - bandStart, grain: 1) { rows in
+                    depthwiseConvolutionReLU6(input.base, g, weights: depthwise.weights.pointer, bias: depthwise.bias.pointer,
+                                              output: window.base, rows: (bandStart + rows.lowerBound)..<(bandStart + rows.upperBound))
+                }
+                let firstPixel = bandStart * g.outputWidth, outputs = block.project.outputChannels
+                pointwise(depthwiseOut.base, pixels: (bandEnd - bandStart) * g.outputWidth, block.project,
+                          epilogue: block.residual ? .biasResidual(current.base + firstPixel * outputs) : .bias,
+                          into: spare.base + firstPixel * outputs, split: split)
             }
-            pointwise(depthwiseOut, pixels: g.outputHeight * g.outputWidth, block.project, activate: false,
-                      residual: block.residual ? current : nil, into: spare, split: split)
+            if block.expand != nil { deliver(.expand(i), expanded.base) }
+            if !runsBlock { return }
             swap(&current, &spare)
             deliver(.block(i), current.base)
         }
         if step(.head) <= plan.depth {
             let last = plan.depthwise[blocks.count - 1]
-            pointwise(current, pixels: last.outputHeight * last.outputWidth, head, activate: true, residual: nil,
-                      into: expanded, split: split)
+            pointwise(current.base, pixels: last.outputHeight * last.outputWidth, head, epilogue: .biasReLU6,
+                      into: expanded.base, split: split)
             deliver(.head, expanded.base)
         }
     }
 
-    /// A 1x1 convolution over `pixels` channels-last pixels, split across cores by `split`.
-    private func pointwise(_ input: SendablePointer<Float>, pixels: Int, _ layer: Convolution, activate: Bool,
-                           residual: SendablePointer<Float>?, into output: SendablePointer<Float>, split: RowSplit) {
+    /// A 1x1 convolution of `pixels` channels-last pixels from `input` into `output` (and a residual
+    /// read at the output's positions), split across cores by `split`.
+    private func pointwise(_ input: UnsafeMutablePointer<Float>, pixels: Int, _ layer: Convolution, epilogue: Epilogue,
+                           into output: UnsafeMutablePointer<Float>, split: RowSplit) {
+        let source = SendablePointer(input), target = SendablePointer(output)
+        let residualBase: SendableConstPointer<Float>? = if case .biasResidual(let r) = epilogue { SendableConstPointer(r) } else { nil }
+        let clamp = if case .biasReLU6 = epilogue { true } else { false }
         split(pixels, grain: 64) { rows in
             let offset = rows.lowerBound * layer.outputChannels
-            let epilogue: Epilogue = if let residual { .biasResidual(residual.base + offset) } else if activate { .biasReLU6 } else { .bias }
-            pointwiseConvolution(input.base + rows.lowerBound * layer.inputChannels, pixels: rows.count,
+            let part: Epilogue = if let residualBase { .biasResidual(residualBase.base + offset) } else if clamp { .biasReLU6 } else { .bias }
+            pointwiseConvolution(source.base + rows.lowerBound * layer.inputChannels, pixels: rows.count,
                                  inputChannels: layer.inputChannels, weights: layer.weights.pointer, bias: layer.bias.pointer,
-                                 outputChannels: layer.outputChannels, epilogue: epilogue, output: output.base + offset)
+                                 outputChannels: layer.outputChannels, epilogue: part, output: target.base + offset)
         }
     }
 }

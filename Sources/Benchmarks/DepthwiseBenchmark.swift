@@ -14,9 +14,11 @@ struct DepthwiseBenchmark {
         var lines: [String] = []
         var total = 0.0
         for (height, width, channels, kernel, stride) in Self.shapes {
+            // TF "SAME" padding, as the network uses.
+            let padding = max(((height + stride - 1) / stride - 1) * stride + kernel - height, 0)
             let g = ConvGeometry(channels: channels, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
-                                 strideY: stride, strideX: stride, padTop: (kernel - 1) / 2, padBottom: kernel / 2,
-                                 padLeft: (kernel - 1) / 2, padRight: kernel / 2)
+                                 strideY: stride, strideX: stride, padTop: padding / 2, padBottom: padding - padding / 2,
+                                 padLeft: padding / 2, padRight: padding - padding / 2)
             let x = Tensor.randn([height, width, channels], generator: &generator)
             let w = Tensor.randn([kernel, kernel, channels], generator: &generator)
             let b = Tensor.randn([channels], generator: &generator)

@@ -33,9 +33,15 @@ final class EfficientNetLiteTests: XCTestCase {
             let input = try Reference.array(inputFile)
             let short = "lite" + name.suffix(1)
             let stages = ["s2", "s4", "s8", "s16", "s32"]
-            let maps = try network.features(input, taps: stages, scaling: .normalized)
+            // The image twice: a batch runs one image per core, blocks in bands of rows (a single image
+            // runs split across cores instead; the other tests cover that path).
+            let pair = Tensor(shape: [2] + input.shape.dropFirst(), data: input.toArray() + input.toArray())
+            let maps = try network.features(pair, taps: stages, scaling: .normalized)
             for stage in stages {
-                Reference.assertClose(maps[stage]!, try Reference.array("\(short)_stage_\(stage)\(suffix).npy"), "\(short) \(stage)\(suffix)")
+                let expected = try Reference.array("\(short)_stage_\(stage)\(suffix).npy")
+                for n in 0..<2 {
+                    Reference.assertClose(maps[stage]!.sliced(axis: 0, n..<(n + 1)).contiguous(), expected, "\(short) \(stage)\(suffix) [\(n)]")
+                }
             }
             Reference.assertClose(try network.classify(input, scaling: .normalized),
                                   try Reference.array("\(short)_logits\(suffix).npy"), "\(short) logits\(suffix)")
