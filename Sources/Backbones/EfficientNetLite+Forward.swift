@@ -46,7 +46,7 @@ extension EfficientNetLite {
         let imageSize = 3 * height * width
         let threads = Parallel.threadCount
         // Whole images per core while there are enough of them; the rest split by rows.
-        let perCore = threads > 1 ? count / threads * threads : 0
+        let perCore = count / threads * threads
         Parallel.withSingleThreadedBLAS {
             if perCore > 0 {
                 DispatchQueue.concurrentPerform(iterations: threads) { worker in
