@@ -136,9 +136,10 @@ extension EfficientNetLite {
             // Output rows go in bands. The expanded input rows of a band live in a small window of the
             // expanded buffer: rows shared with the previous band are moved to its top, only new rows are
             // expanded, and the depthwise output of the band is consumed by the projection right away, so
-            // the wide tensors of a block never leave the core's cache. Without banding (taps on the
-            // expanded map, or rows split across cores) the buffers hold whole maps.
+            // the wide tensors of a block never leave the core's cache. Without banding (maps that fit in
+            // cache anyway, taps on the expanded map, rows split across cores) the buffers hold whole maps.
             let wholeMap = split.parallel || !runsBlock || sinks.contains { $0.point == .expand(i) }
+                || g.height * rowFloats <= 4 * Self.bandFloats
             let bandRows = wholeMap ? g.outputHeight : max(1, Self.bandFloats / (g.strideY * rowFloats))
             let depthwise = block.depthwise
             var windowFirstRow = 0, expandedRows = 0
