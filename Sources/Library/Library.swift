@@ -1,7 +1,9 @@
+import Backbones
 import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
+import Weights
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
 ///
@@ -12,6 +14,8 @@ public enum Library {
     /// Every library, by name, in registration order.
     public static let all: [(name: String, commands: [CommandSpec])] = [
         ("tensor", TensorCommands.commands),
+        ("weights", WeightsCommands.commands),
+        ("backbone", BackboneCommands.commands),
         ("image", ImageCommands.commands),
         ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
