@@ -2,6 +2,7 @@ import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
+import Plots
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
 ///
@@ -15,6 +16,7 @@ public enum Library {
         ("image", ImageCommands.commands),
         ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
+        ("plot", PlotCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).
