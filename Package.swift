@@ -39,11 +39,15 @@ let package = Package(
         // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
         .target(name: "MetricsLibrary", dependencies: ["Metrics", core]),
 
+        // Plots: colormaps, heatmap overlays and sample panels, ROC/PR/loss/histogram charts (Cairo, PNG);
+        // the `plot …` command table (registered in Library.swift).
+        .target(name: "Plots", dependencies: [core, "CCairo", "Imaging", "Metrics"], swiftSettings: numeric),
+
         // The method: RLR network, training and scoring.
         .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary"]),
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots"]),
 
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
@@ -64,6 +68,8 @@ let package = Package(
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
         .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
         .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
+        // Plots: colormaps, overlays, chart geometry, text, errors, and the plot commands' examples.
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "Imaging", "Datasets", "Metrics", "Library", core], swiftSettings: numeric),
         // Library: every library registers cleanly; every declared example binds.
         .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
     ]

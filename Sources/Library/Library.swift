@@ -3,6 +3,7 @@ import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
+import Plots
 import Weights
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
@@ -19,6 +20,7 @@ public enum Library {
         ("image", ImageCommands.commands),
         ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
+        ("plot", PlotCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).
