@@ -43,11 +43,11 @@ let package = Package(
         // the `plot …` command table (registered in Library.swift).
         .target(name: "Plots", dependencies: [core, "CCairo", "Imaging", "Metrics"], swiftSettings: numeric),
 
-        // The method: RLR network, training and scoring.
-        .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
+        // The method: RLR network, training, checkpoints, detector, evaluation and the `model …` commands.
+        .target(name: "RLRModel", dependencies: ["Backbones", "Datasets", "Imaging", "Metrics", "Plots", core], swiftSettings: numeric),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots"]),
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots", "RLRModel"]),
 
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),

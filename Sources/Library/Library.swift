@@ -4,6 +4,7 @@ import Datasets
 import Imaging
 import MetricsLibrary
 import Plots
+import RLRModel
 import Weights
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
@@ -21,6 +22,7 @@ public enum Library {
         ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
         ("plot", PlotCommands.commands),
+        ("model", ModelCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).
