@@ -23,11 +23,20 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Script: the rlr language (lexer, parser, interpreter, diagnostics, builtins); no domain knowledge.
+        .target(name: "Script", dependencies: [core]),
+
+        // REPL: line editing (readline on a terminal), history, completion, Ctrl-C, the read-eval-print loop.
+        .target(name: "REPL", dependencies: [core, "Script", "CReadline"]),
+
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
         .target(name: "Library", dependencies: [core]),
 
+        // App: the rlr command line (scripts, -e, shell form, notebook reports, REPL); main.swift only calls it.
+        .target(name: "App", dependencies: [core, "Script", "REPL", "Library"]),
+
         // The executable.
-        .executableTarget(name: "rlr", dependencies: [core]),
+        .executableTarget(name: "rlr", dependencies: ["App"]),
 
         // Tests.
         .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
@@ -35,6 +44,8 @@ let package = Package(
         // Commands (Core): binder, registry validation, help.
         .testTarget(name: "CommandsTests", dependencies: [core]),
         // Library: every library registers cleanly; every declared example binds.
-        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
+        // Script: lexer/parser units, interpreter semantics, diagnostic golden files.
+        .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
     ]
 )
