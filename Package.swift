@@ -47,5 +47,7 @@ let package = Package(
         .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
         // Script: lexer/parser units, interpreter semantics, diagnostic golden files.
         .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
+        // REPL and executable: shell form, scripts, reports, piped sessions, a real terminal via tmux.
+        .testTarget(name: "REPLTests", dependencies: ["rlr"]),
     ]
 )

@@ -34,10 +34,10 @@ public struct ReadlineEditor: LineEditor {
             let ready = poll(&descriptor, 1, -1)
             if InterruptFlag.shared.isSet {
                 InterruptFlag.shared.clear()
+                FileHandle.standardOutput.write("^C\n".data(using: .utf8)!)
                 rl_free_line_state()
                 rl_callback_sigcleanup()
                 rl_callback_handler_remove()
-                FileHandle.standardOutput.write("^C\n".data(using: .utf8)!)
                 return .cancelled
             }
             if ready > 0 { rl_callback_read_char() }

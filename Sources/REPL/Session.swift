@@ -62,7 +62,8 @@ public final class Session {
         } catch let exit as ScriptExit {
             return exit.status
         } catch let interrupt as ScriptInterrupt {
-            FileHandle.standardError.write("\(interrupt)\n".data(using: .utf8)!)
+            hadError = true
+            FileHandle.standardError.write(((isInteractive ? "\n" : "") + "\(interrupt)\n").data(using: .utf8)!)
         } catch let diagnostic as Diagnostic {
             report(diagnostic)
         } catch {
