@@ -2,7 +2,8 @@
 // rlr: unsupervised multi-class anomaly detection (RLR, ECCV 2024) in Swift, on the CPU.
 // Layers, low to high (dependencies point down):
 //   Core package (RLRCore, dynamic): COpenBLAS -> Kernels -> Tensors -> NN, Commands
-//   this package: system libraries -> domain modules -> language -> REPL -> rlr
+//   this package: system libraries -> domain modules (Imaging, Datasets, Metrics, RLRModel)
+//   -> command libraries -> Library (the list) -> the language and REPL -> App -> rlr
 import PackageDescription
 
 let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
@@ -23,6 +24,18 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Images and datasets: decode/encode, resize, tensors; MVTec/VisA/folder layouts, synthetic data.
+        .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
+        .target(name: "Datasets", dependencies: ["Imaging", core], swiftSettings: numeric),
+
+        // Metrics: AUROC, AP, F1-max, exact AUPRO, per-category reports (pure Swift, no dependencies).
+        .target(name: "Metrics", swiftSettings: numeric),
+        // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
+        .target(name: "MetricsLibrary", dependencies: ["Metrics", core]),
+
+        // The method: RLR network, training and scoring.
+        .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
+
         // Script: the rlr language (lexer, parser, interpreter, diagnostics, builtins); no domain knowledge.
         .target(name: "Script", dependencies: [core]),
 
@@ -30,7 +43,7 @@ let package = Package(
         .target(name: "REPL", dependencies: [core, "Script", "CReadline"]),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core]),
+        .target(name: "Library", dependencies: [core, "Imaging", "Datasets", "MetricsLibrary"]),
 
         // App: the rlr command line (scripts, -e, shell form, notebook reports, REPL); main.swift only calls it.
         .target(name: "App", dependencies: [core, "Script", "REPL", "Library"]),
@@ -38,11 +51,20 @@ let package = Package(
         // The executable.
         .executableTarget(name: "rlr", dependencies: ["App"]),
 
-        // Tests.
-        .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
+        // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
+        .target(name: "Benchmarks", dependencies: ["RLRModel", core], swiftSettings: numeric),
+        .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
+        .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
 
+        // Tests.
+        .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
         // Commands (Core): binder, registry validation, help.
         .testTarget(name: "CommandsTests", dependencies: [core]),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
+        .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
+        .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
         // Library: every library registers cleanly; every declared example binds.
         .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
         // Script: lexer/parser units, interpreter semantics, diagnostic golden files.

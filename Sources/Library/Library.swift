@@ -1,4 +1,7 @@
 import Commands
+import Datasets
+import Imaging
+import MetricsLibrary
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
 ///
@@ -9,6 +12,9 @@ public enum Library {
     /// Every library, by name, in registration order.
     public static let all: [(name: String, commands: [CommandSpec])] = [
         ("tensor", TensorCommands.commands),
+        ("image", ImageCommands.commands),
+        ("data", DataCommands.commands),
+        ("metric", MetricCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

@@ -4,7 +4,9 @@ import Commands
 /// In `.words` mode (command lines, list elements, record values) a run of non-special characters is one
 /// word (`data/x.png`, `--seed`, `2.5`); in `.expression` mode operators and identifiers are separate.
 struct Lexer {
-    enum Mode { case words, expression }
+    /// `.words`: command lines, where `a,b` is one word (shell style lists); `.elements`: list and record
+    /// items, where commas separate; `.expression`: operators and identifiers.
+    enum Mode { case words, elements, expression }
 
     let file: SourceFile
     private(set) var position: Int
@@ -43,7 +45,7 @@ struct Lexer {
         case UInt8(ascii: "'"): return try singleQuoted()
         case UInt8(ascii: "$"): return try variable()
         default:
-            return mode == .words ? try word() : try expressionToken()
+            return mode == .expression ? try expressionToken() : try word(joinsCommas: mode == .words)
         }
     }
 
@@ -92,9 +94,15 @@ struct Lexer {
 
     // MARK: words and expressions
 
-    private mutating func word() throws(ParseError) -> Token {
+    private mutating func word(joinsCommas: Bool) throws(ParseError) -> Token {
         let start = position
-        while let b = byte(), Lexer.isWordByte(b) { position += 1 }
+        while let b = byte() {
+            if Lexer.isWordByte(b) || (joinsCommas && b == UInt8(ascii: ",") && position > start && byte(1).map(Lexer.isWordByte) == true) {
+                position += 1
+            } else {
+                break
+            }
+        }
         if position == start {
             position += 1
             throw .invalid("unexpected character '\(file.text(in: start..<start + 1))'", span(from: start))

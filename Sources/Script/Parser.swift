@@ -288,9 +288,9 @@ public struct Parser {
         return Call(words: words, span: words[0].span.through(words[words.count - 1].span))
     }
 
-    /// One word of a command line, list or record.
-    private mutating func word() throws(ParseError) -> Expr {
-        let token = try lexer.next(.words, skipNewlines: newlinesAreSpace)
+    /// One word of a command line (`.words`), or of a list or record (`.elements`).
+    private mutating func word(_ mode: Lexer.Mode = .words) throws(ParseError) -> Expr {
+        let token = try lexer.next(mode, skipNewlines: newlinesAreSpace)
         switch token.kind {
         case .word(let text):
             if let constant = Parser.constants[text] { return .literal(constant, token.span) }
@@ -338,17 +338,17 @@ public struct Parser {
         defer { newlinesAreSpace = saved }
         var items: [Expr] = []
         while true {
-            let token = try lexer.peek(.words, skipNewlines: true)
+            let token = try lexer.peek(.elements, skipNewlines: true)
             switch token.kind {
             case .rightBracket:
-                _ = try lexer.next(.words, skipNewlines: true)
+                _ = try lexer.next(.elements, skipNewlines: true)
                 return .list(items, open.span.through(token.span))
             case .eof: throw .unexpectedEnd(opened: open, expected: "']'")
-            case .comma: _ = try lexer.next(.words, skipNewlines: true)
+            case .comma: _ = try lexer.next(.elements, skipNewlines: true)
             case .option(let text):
-                _ = try lexer.next(.words, skipNewlines: true)
+                _ = try lexer.next(.elements, skipNewlines: true)
                 items.append(.literal(.string(text), token.span))
-            default: items.append(try word())
+            default: items.append(try word(.elements))
             }
         }
     }
@@ -359,7 +359,7 @@ public struct Parser {
         defer { newlinesAreSpace = saved }
         var fields: [(String, Expr)] = []
         while true {
-            let token = try lexer.next(.words, skipNewlines: true)
+            let token = try lexer.next(.elements, skipNewlines: true)
             var key: String
             switch token.kind {
             case .rightBrace: return .record(fields, open.span.through(token.span))
@@ -373,11 +373,11 @@ public struct Parser {
             if key.hasSuffix(":") && key.count > 1 {
                 key.removeLast()
             } else {
-                let colon = try lexer.next(.words, skipNewlines: true)
+                let colon = try lexer.next(.elements, skipNewlines: true)
                 guard case .word(":") = colon.kind else { throw .unexpected(colon, expected: "':' after field '\(key)'") }
             }
             if fields.contains(where: { $0.0 == key }) { throw .invalid("field '\(key)' given twice", token.span) }
-            fields.append((key, try word()))
+            fields.append((key, try word(.elements)))
         }
     }
 

@@ -26,6 +26,15 @@ final class ParserTests: XCTestCase {
                                "word:x/y.npy", "literal:2.5", "literal:-3", "literal:true", "interpolated:2"])
     }
 
+    func testCommasJoinCommandWordsButSeparateListItems() throws {
+        let statements = try parse("data info --categories washer,weave [1,2] {a: 1,b: 2} [x, y]")
+        guard case .command(let call) = statements[0].kind else { return XCTFail("not a command") }
+        guard case .word("washer,weave", _) = call.words[3] else { return XCTFail("shell-style list word") }
+        guard case .list(let items, _) = call.words[4], items.count == 2 else { return XCTFail("[1,2] has two items") }
+        guard case .record(let fields, _) = call.words[5], fields.count == 2 else { return XCTFail("record with two fields") }
+        guard case .list(let named, _) = call.words[6], named.count == 2 else { return XCTFail("[x, y] has two items") }
+    }
+
     func testStatementForms() throws {
         let statements = try parse("""
             x = 1 + 2 * 3
