@@ -11,7 +11,7 @@ public enum App {
         Interrupts.install()
         let interpreter: Interpreter
         do {
-            interpreter = try Interpreter(libraries: Library.all)
+            interpreter = try Interpreter(libraries: Library.all, progress: progressPrinter())
         } catch {
             printError("rlr: \(error)")
             return 70
@@ -134,6 +134,15 @@ public enum App {
         commands:
         \(Help.overview(interpreter.registry))
         """
+    }
+
+    /// Progress on stderr when it is a terminal: one line rewritten in place, ended when done.
+    static func progressPrinter() -> @Sendable (String, Int, Int) -> Void {
+        guard isatty(STDERR_FILENO) != 0 else { return { _, _, _ in } }
+        return { label, done, total in
+            let end = done >= total ? "\n" : ""
+            FileHandle.standardError.write("\r\u{1B}[K\(label) \(done)/\(total)\(end)".data(using: .utf8)!)
+        }
     }
 
     static func printError(_ text: String) {

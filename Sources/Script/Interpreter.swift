@@ -176,9 +176,11 @@ public final class Interpreter: @unchecked Sendable {
             arguments.append(ArgumentSpec(parameter.name, .any, default: fallback, variadic: parameter.isVariadic,
                                           help: parameter.isVariadic ? "Remaining arguments, as a list." : "Parameter \(parameter.name)."))
         }
-        let abstract = declaration.documentation.split(separator: "\n").first.map(String.init)
-            ?? "Procedure defined at \(span.position)."
-        let spec = CommandSpec(path: [name], abstract: abstract, discussion: declaration.documentation,
+        let lines = declaration.documentation.split(separator: "\n", omittingEmptySubsequences: false)
+        let abstract = lines.first.map(String.init) ?? "Procedure defined at \(span.position)."
+        let discussion = lines.dropFirst().joined(separator: "\n").trimmingCharacters(in: .newlines)
+        let spec = CommandSpec(path: [name], abstract: abstract.isEmpty ? "Procedure defined at \(span.position)." : abstract,
+                               discussion: discussion,
                                arguments: arguments,
                                run: { invocation in
                                    guard let interpreter = invocation.context.host as? Interpreter else {

@@ -45,3 +45,29 @@ final class ExamplesTests: XCTestCase {
         }
     }
 }
+
+/// The scripts in examples/ that need no data run without errors.
+final class ExampleScriptTests: XCTestCase {
+    func testLanguageTour() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("examples/language-tour.rlr").path
+        let printed = Printed()
+        let interpreter = try Interpreter(libraries: Library.all, output: { printed.append($0) }, interrupt: InterruptFlag())
+        try interpreter.run(SourceFile(name: path, text: try String(contentsOfFile: path, encoding: .utf8)))
+        XCTAssertEqual(printed.text, """
+            y has shape [2 3], mean 1.0333897333333333, rows 2
+            hello, world
+            hello, tour
+            caught: 'tensor randn' has no option --seeed (did you mean '--seed'?)
+
+            """)
+    }
+}
+
+/// Thread-safe capture of printed text.
+final class Printed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = ""
+    func append(_ text: String) { lock.withLock { buffer += text } }
+    var text: String { lock.withLock { buffer } }
+}

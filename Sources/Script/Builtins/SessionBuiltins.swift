@@ -28,10 +28,10 @@ extension Builtins {
             run: { _ in .string(FileManager.default.currentDirectoryPath) }),
         CommandSpec(
             path: ["cd"], abstract: "Changes the current directory.",
-            arguments: [ArgumentSpec("dir", .path, default: .string(NSHomeDirectory()), help: "The new directory.",
+            arguments: [ArgumentSpec("dir", .path, default: .nil, help: "The new directory; the home directory when absent.",
                                      completion: .directories)],
             run: { inv in
-                let path = try inv.path("dir")
+                let path = inv.has("dir") ? try inv.path("dir") : NSHomeDirectory()
                 guard FileManager.default.changeCurrentDirectoryPath(path) else {
                     throw CommandError.badArgument(name: "dir", reason: "cannot enter '\(path)'")
                 }
