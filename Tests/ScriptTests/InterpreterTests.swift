@@ -161,6 +161,15 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(message("source /nonexistent.rlr"), "bad value for file: cannot read '/nonexistent.rlr'")
     }
 
+    func testAbbreviationsOnlyWhenAllowed() throws {
+        let interpreter = try Interpreter(libraries: [("demo", DemoCommands.commands)], output: { _ in }, interrupt: InterruptFlag())
+        XCTAssertThrowsError(try interpreter.run(SourceFile(name: "t", text: "demo fi 2"))) {
+            XCTAssertEqual(($0 as? Diagnostic)?.message, "unknown command 'demo fi' (did you mean 'demo fill'?)")
+        }
+        interpreter.allowsAbbreviations = true
+        XCTAssertEqual(try interpreter.run(SourceFile(name: "t", text: "demo fi 2 --value 1")), .list([.double(1), .double(1)]))
+    }
+
     func testInterruptFlagStopsLoopsAtSafePoints() {
         let flag = InterruptFlag()
         let interpreter = try! Interpreter(output: { _ in }, interrupt: flag)
