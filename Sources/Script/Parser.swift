@@ -8,6 +8,11 @@ public struct Parser {
     private var procedureDepth = 0
     /// Inside parentheses, brackets and records newlines are plain spaces.
     private var newlinesAreSpace = false
+    /// How many brackets, braces and parentheses are open (bounded, so deep nesting cannot exhaust the stack).
+    private var nesting = 0
+    static let maximumNesting = 200
+    /// Operands chained by one operator level (evaluation recurses once per operand).
+    static let maximumOperands = 10_000
 
     /// Keywords that start statements; they cannot name commands.
     public static let keywords: Set<String> = ["if", "else", "while", "for", "in", "proc", "try", "catch", "return", "break", "continue"]
@@ -238,6 +243,8 @@ public struct Parser {
         guard case .leftBrace = open.kind else {
             throw .unexpected(open, expected: "'{'", hint: "a block starts with '{' on the same line")
         }
+        try enter(open)
+        defer { nesting -= 1 }
         let saved = newlinesAreSpace
         newlinesAreSpace = false
         defer { newlinesAreSpace = saved }
@@ -311,7 +318,17 @@ public struct Parser {
         }
     }
 
+    /// Counts an opened delimiter or prefix operator; rejects nesting deeper than `maximumNesting`.
+    private mutating func enter(_ open: Token) throws(ParseError) {
+        nesting += 1
+        if nesting > Parser.maximumNesting {
+            throw .invalid("nested deeper than \(Parser.maximumNesting) levels", open.span)
+        }
+    }
+
     private mutating func parenthesized(_ open: Token) throws(ParseError) -> Expr {
+        try enter(open)
+        defer { nesting -= 1 }
         let saved = newlinesAreSpace
         newlinesAreSpace = true
         defer { newlinesAreSpace = saved }
@@ -333,6 +350,8 @@ public struct Parser {
     }
 
     private mutating func list(_ open: Token) throws(ParseError) -> Expr {
+        try enter(open)
+        defer { nesting -= 1 }
         let saved = newlinesAreSpace
         newlinesAreSpace = true
         defer { newlinesAreSpace = saved }
@@ -354,6 +373,8 @@ public struct Parser {
     }
 
     private mutating func record(_ open: Token) throws(ParseError) -> Expr {
+        try enter(open)
+        defer { nesting -= 1 }
         let saved = newlinesAreSpace
         newlinesAreSpace = true
         defer { newlinesAreSpace = saved }
@@ -423,11 +444,14 @@ public struct Parser {
             let token = try lexer.peek(.expression, skipNewlines: newlinesAreSpace)
             if case .identifier("not") = token.kind {
                 _ = try lexer.next(.expression, skipNewlines: newlinesAreSpace)
+                try enter(token)
+                defer { nesting -= 1 }
                 let operand = try binary(level: 2)
                 return .unary("not", operand, token.span.through(operand.span))
             }
         }
         var left = try binary(level: level + 1)
+        var operands = 1
         while true {
             let token = try lexer.peek(.expression, skipNewlines: newlinesAreSpace)
             let op: String
@@ -440,7 +464,11 @@ public struct Parser {
                 if op == "!" { throw .unexpected(token, expected: "an operator", hint: "negate with 'not'") }
                 return left
             }
-            _ = try lexer.next(.expression, skipNewlines: newlinesAreSpace)
+            let operatorToken = try lexer.next(.expression, skipNewlines: newlinesAreSpace)
+            operands += 1
+            if operands > Parser.maximumOperands {
+                throw .invalid("more than \(Parser.maximumOperands) operands in one expression", operatorToken.span)
+            }
             let right = try binary(level: level + 1)
             left = .binary(op, left, right, left.span.through(right.span))
         }
@@ -450,12 +478,16 @@ public struct Parser {
         let token = try lexer.peek(.expression, skipNewlines: newlinesAreSpace)
         if case .symbol("-") = token.kind {
             _ = try lexer.next(.expression, skipNewlines: newlinesAreSpace)
+            try enter(token)
+            defer { nesting -= 1 }
             let operand = try unary()
             return .unary("-", operand, token.span.through(operand.span))
         }
         let base = try primary()
         if case .symbol("**") = try lexer.peek(.expression, skipNewlines: newlinesAreSpace).kind {
-            _ = try lexer.next(.expression, skipNewlines: newlinesAreSpace)
+            let power = try lexer.next(.expression, skipNewlines: newlinesAreSpace)
+            try enter(power)
+            defer { nesting -= 1 }
             let exponent = try unary()
             return .binary("**", base, exponent, base.span.through(exponent.span))
         }
