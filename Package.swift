@@ -46,11 +46,20 @@ let package = Package(
         // The method: RLR network, training, checkpoints, detector, evaluation and the `model …` commands.
         .target(name: "RLRModel", dependencies: ["Backbones", "Datasets", "Imaging", "Metrics", "Plots", core], swiftSettings: numeric),
 
+        // Script: the rlr language (lexer, parser, interpreter, diagnostics, builtins); no domain knowledge.
+        .target(name: "Script", dependencies: [core]),
+
+        // REPL: line editing (readline on a terminal), history, completion, Ctrl-C, the read-eval-print loop.
+        .target(name: "REPL", dependencies: [core, "Script", "CReadline"]),
+
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
         .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots", "RLRModel"]),
 
+        // App: the rlr command line (scripts, -e, shell form, notebook reports, REPL); main.swift only calls it.
+        .target(name: "App", dependencies: [core, "Script", "REPL", "Library"]),
+
         // The executable.
-        .executableTarget(name: "rlr", dependencies: [core]),
+        .executableTarget(name: "rlr", dependencies: ["App"]),
 
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
         .executableTarget(name: "rlr-bench", dependencies: ["Backbones", "RLRModel", core], path: "Sources/Benchmarks",
@@ -71,6 +80,10 @@ let package = Package(
         // Plots: colormaps, overlays, chart geometry, text, errors, and the plot commands' examples.
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "Imaging", "Datasets", "Metrics", "Library", core], swiftSettings: numeric),
         // Library: every library registers cleanly; every declared example binds.
-        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
+        // Script: lexer/parser units, interpreter semantics, diagnostic golden files.
+        .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
+        // REPL and executable: shell form, scripts, reports, piped sessions, a real terminal via tmux.
+        .testTarget(name: "REPLTests", dependencies: ["rlr"]),
     ]
 )
