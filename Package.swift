@@ -13,6 +13,7 @@ let package = Package(
     name: "rlr",
     products: [
         .executable(name: "rlr", targets: ["rlr"]),
+        .executable(name: "rlr-bench", targets: ["rlr-bench"]),
     ],
     dependencies: [
         .package(path: "Core"),
@@ -23,6 +24,11 @@ let package = Package(
         .systemLibrary(name: "CTurboJPEG", pkgConfig: "libturbojpeg", providers: [.apt(["libturbojpeg0-dev"])]),
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
+
+        // Weights and backbones: torch checkpoint/safetensors reader (zip entries via zlib), EfficientNet-Lite.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Weights", dependencies: [core, "CZlib"]),
+        .target(name: "Backbones", dependencies: [core, "Weights"], swiftSettings: numeric),
 
         // Images and datasets: decode/encode, resize, tensors; MVTec/VisA/folder layouts, synthetic data.
         .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
@@ -41,20 +47,22 @@ let package = Package(
         .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "Imaging", "Datasets", "MetricsLibrary", "Plots"]),
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots"]),
 
         // The executable.
         .executableTarget(name: "rlr", dependencies: [core]),
 
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
-        .target(name: "Benchmarks", dependencies: ["RLRModel", core], swiftSettings: numeric),
-        .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
+        .executableTarget(name: "rlr-bench", dependencies: ["Backbones", "RLRModel", core], path: "Sources/Benchmarks",
+                          swiftSettings: numeric),
         .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
         // Commands (Core): binder, registry validation, help.
         .testTarget(name: "CommandsTests", dependencies: [core]),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),

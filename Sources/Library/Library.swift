@@ -1,8 +1,10 @@
+import Backbones
 import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
 import Plots
+import Weights
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
 ///
@@ -13,6 +15,8 @@ public enum Library {
     /// Every library, by name, in registration order.
     public static let all: [(name: String, commands: [CommandSpec])] = [
         ("tensor", TensorCommands.commands),
+        ("weights", WeightsCommands.commands),
+        ("backbone", BackboneCommands.commands),
         ("image", ImageCommands.commands),
         ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
