@@ -114,6 +114,20 @@ final class NNTests: XCTestCase {
         for (a, b) in zip(leaves, denseLeaves) { assertClose(a.grad!, b.grad!, tolerance: 1e-5, label: "gradient") }
     }
 
+    func testFusedDenseAttentionGradientsWithMaskAndSharedKeys() {
+        // A random mask, with query 0 fully masked (its output and gradients are 0).
+        let blocked = Tensor.zeros([70, 9])
+        for j in 0..<9 { blocked.pointer[j] = 1 }
+        let mask = Tensor.zeros([70, 9]).maskedFill((randomTensor([70, 9], seed: 40) .> 1.2) + blocked, -.infinity)
+        let q = randomTensor([2, 2, 70, 4], seed: 41), k = randomTensor([1, 2, 9, 4], seed: 42), v = randomTensor([2, 2, 9, 4], seed: 43)
+        assertGradientsMatch([q, k, v]) { Tensor.scaledDotProductAttention(query: $0[0], key: $0[1], value: $0[2], additiveMask: mask) }
+        // Against the composed form softmax(q kᵀ / sqrt(d) + mask) v.
+        let composed = (q.matmul(k.transposed()) * 0.5 + mask).softmax().matmul(v)
+        let fused = Tensor.scaledDotProductAttention(query: q, key: k, value: v, additiveMask: mask)
+        XCTAssertEqual(fused.sliced(axis: 2, 0..<1).toArray(), [Float](repeating: 0, count: 16))
+        assertClose(fused.sliced(axis: 2, 1..<70).contiguous(), composed.sliced(axis: 2, 1..<70).contiguous(), tolerance: 1e-6, label: "fused")
+    }
+
     func testInitialisersHaveTheirStatistics() {
         var generator = RandomGenerator(seed: 8)
         let kaiming = Initializer.kaimingNormal([256, 128], generator: &generator).toArray()
