@@ -28,25 +28,59 @@ public enum Filter {
     /// (accumulating into `y`), which is the gradient of the forward filter.
     public static func correlate(_ x: UnsafePointer<Float>, planes: Int, height: Int, width: Int, axis: Int,
                                  taps: [Float], adjoint: Bool = false, into y: UnsafeMutablePointer<Float>) {
-        let radius = taps.count / 2
         let px = SendableConstPointer(x), py = SendablePointer(y)
-        let length = axis == 0 ? height : width, step = axis == 0 ? width : 1
-        let lines = axis == 0 ? width : height, lineStep = axis == 0 ? 1 : width
         Parallel.forEachChunk(planes, grain: 1) { range in
             for p in range {
-                for line in 0..<lines {
-                    let base = p * height * width + line * lineStep
-                    for i in 0..<length {
-                        if adjoint {
-                            let g = px[base + i * step]
-                            for (t, w) in taps.enumerated() { py[base + reflect(i + t - radius, length) * step] += w * g }
-                        } else {
-                            var total: Float = 0
-                            for (t, w) in taps.enumerated() { total += w * px[base + reflect(i + t - radius, length) * step] }
-                            py[base + i * step] = total
-                        }
-                    }
+                let input = px.base + p * height * width, output = py.base + p * height * width
+                if adjoint {
+                    scatterTranspose(input, height: height, width: width, axis: axis, taps: taps, into: output)
+                } else if axis == 0 {
+                    correlateColumns(input, height: height, width: width, taps: taps, into: output)
+                } else {
+                    correlateRows(input, height: height, width: width, taps: taps, into: output)
                 }
+            }
+        }
+    }
+
+    /// Vertical pass: each output row is a weighted sum of (reflected) input rows, vectorised over columns.
+    static func correlateColumns(_ x: UnsafePointer<Float>, height: Int, width: Int, taps: [Float],
+                                 into y: UnsafeMutablePointer<Float>) {
+        let radius = taps.count / 2
+        for i in 0..<height {
+            let row = y + i * width
+            row.update(repeating: 0, count: width)
+            for (t, w) in taps.enumerated() {
+                VectorOps.axpy(w, x + reflect(i + t - radius, height) * width, row, width)
+            }
+        }
+    }
+
+    /// Horizontal pass: each row is padded by reflection once, then correlated with plain indexing.
+    static func correlateRows(_ x: UnsafePointer<Float>, height: Int, width: Int, taps: [Float],
+                              into y: UnsafeMutablePointer<Float>) {
+        let radius = taps.count / 2
+        let padded = UnsafeMutablePointer<Float>.allocate(capacity: width + 2 * radius)
+        defer { padded.deallocate() }
+        for i in 0..<height {
+            let line = x + i * width, out = y + i * width
+            for j in 0..<(width + 2 * radius) { padded[j] = line[reflect(j - radius, width)] }
+            out.update(repeating: 0, count: width)
+            for (t, w) in taps.enumerated() { VectorOps.axpy(w, padded + t, out, width) }
+        }
+    }
+
+    /// The transpose of either pass: every input value spreads back to the taps that read it.
+    static func scatterTranspose(_ g: UnsafePointer<Float>, height: Int, width: Int, axis: Int, taps: [Float],
+                                 into y: UnsafeMutablePointer<Float>) {
+        let radius = taps.count / 2
+        let length = axis == 0 ? height : width, step = axis == 0 ? width : 1
+        let lines = axis == 0 ? width : height, lineStep = axis == 0 ? 1 : width
+        for line in 0..<lines {
+            let base = line * lineStep
+            for i in 0..<length {
+                let value = g[base + i * step]
+                for (t, w) in taps.enumerated() { y[base + reflect(i + t - radius, length) * step] += w * value }
             }
         }
     }
