@@ -234,11 +234,16 @@ public final class Interpreter: @unchecked Sendable {
         } catch let error as CommandError {
             if case .interrupted = error { throw ScriptInterrupt(span: call.span) }
             var span = call.span
+            var notes: [(String, SourceSpan?)] = []
             if let name = error.blamedArgument {
                 let key = name.hasPrefix("--") ? String(name.dropFirst(2)) : name
-                if case .word(let index)? = invocation.origins[key] { span = argumentExprs[index].span }
+                switch invocation.origins[key] {
+                case .word(let index)?: span = argumentExprs[index].span
+                case .defaultValue?: notes.append(("\(name) was not given; its default is \(invocation.values[key]?.literal ?? "nil")", nil))
+                case nil: break
+                }
             }
-            throw Diagnostic(message: error.description, span: span)
+            throw Diagnostic(message: error.description, span: span, notes: notes)
         } catch let error as ScriptExit {
             throw error
         } catch let error as ScriptInterrupt {

@@ -21,7 +21,7 @@ final class CompletionTests: XCTestCase {
     func testCommandsVerbsAndOptions() {
         XCTAssertEqual(complete("de"), ["demo"])
         XCTAssertEqual(complete("pa"), ["paint"])
-        XCTAssertEqual(complete("demo "), ["fill", "open"])
+        XCTAssertEqual(complete("demo "), ["check", "fill", "open"])
         XCTAssertEqual(complete("demo f"), ["fill"])
         XCTAssertEqual(complete("demo fill 3 --"), ["--value", "--mode"])
         XCTAssertEqual(complete("demo fill 3 --mode "), ["fast", "exact"])
@@ -34,7 +34,7 @@ final class CompletionTests: XCTestCase {
         XCTAssertEqual(complete("print $co"), ["$color", "$count"])
         XCTAssertEqual(complete("x = (demo f"), ["fill"])
         XCTAssertEqual(complete("print (len $cou"), ["$count"])
-        XCTAssertEqual(complete("if $count > 1 { demo "), ["fill", "open"])
+        XCTAssertEqual(complete("if $count > 1 { demo "), ["check", "fill", "open"])
     }
 
     func testFilePathsFollowTheSpec() {
