@@ -188,7 +188,7 @@ public final class Interpreter: @unchecked Sendable {
                                    }
                                    return try interpreter.invoke(procedure: name, invocation)
                                })
-        environment.define(Procedure(declaration: declaration, spec: spec, definedAt: span))
+        environment.define(Procedure(declaration: declaration, spec: spec))
     }
 
     private func invoke(procedure name: String, _ invocation: Invocation) throws -> Value {
@@ -198,7 +198,7 @@ public final class Interpreter: @unchecked Sendable {
         }
         var locals: [String: Value] = [:]
         for parameter in procedure.declaration.parameters { locals[parameter.name] = invocation.values[parameter.name] ?? .nil }
-        environment.push(.init(procedure: name, locals: locals))
+        environment.push(locals)
         defer { environment.pop() }
         if case .returned(let value) = try execute(procedure.declaration.body) { return value }
         return .nil
