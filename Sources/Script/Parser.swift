@@ -75,7 +75,7 @@ public struct Parser {
             case "else", "catch", "in":
                 throw .unexpected(first, expected: "a statement", hint: word == "in" ? nil : "'\(word)' must follow '}' on the same line")
             default:
-                if Parser.constants[word] == nil, lexer.startsWithName(skipNewlines: false) {
+                if Parser.constants[word] == nil, word != "not", lexer.startsWithName(skipNewlines: false) {
                     var copy = lexer
                     _ = try copy.next(.words)
                     if case .word("=") = try copy.peek(.words).kind {

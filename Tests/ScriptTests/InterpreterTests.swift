@@ -36,6 +36,7 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(try run("2 ** 10"), .int(1024))
         XCTAssertEqual(try run("-2 ** 2"), .int(-4))
         XCTAssertEqual(try run("1 < 2 and not (2 < 1)"), .bool(true))
+        XCTAssertEqual(try run("not 0"), .bool(true))
         XCTAssertEqual(try run("\"a\" + \"b\""), .string("ab"))
         XCTAssertEqual(try run("[1 2] + [3]"), .list([.int(1), .int(2), .int(3)]))
         XCTAssertEqual(message("1 / 0"), "division by zero")
