@@ -13,6 +13,7 @@ let package = Package(
     name: "rlr",
     products: [
         .executable(name: "rlr", targets: ["rlr"]),
+        .executable(name: "rlr-bench", targets: ["rlr-bench"]),
     ],
     dependencies: [
         .package(path: "Core"),
@@ -24,6 +25,11 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
+        // Weights and backbones: torch checkpoint/safetensors reader (zip entries via zlib), EfficientNet-Lite.
+        .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
+        .target(name: "Weights", dependencies: [core, "CZlib"]),
+        .target(name: "Backbones", dependencies: [core, "Weights"], swiftSettings: numeric),
+
         // Images and datasets: decode/encode, resize, tensors; MVTec/VisA/folder layouts, synthetic data.
         .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
         .target(name: "Datasets", dependencies: ["Imaging", core], swiftSettings: numeric),
@@ -33,8 +39,12 @@ let package = Package(
         // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
         .target(name: "MetricsLibrary", dependencies: ["Metrics", core]),
 
-        // The method: RLR network, training and scoring.
-        .target(name: "RLRModel", dependencies: [core], swiftSettings: numeric),
+        // Plots: colormaps, heatmap overlays and sample panels, ROC/PR/loss/histogram charts (Cairo, PNG);
+        // the `plot …` command table (registered in Library.swift).
+        .target(name: "Plots", dependencies: [core, "CCairo", "Imaging", "Metrics"], swiftSettings: numeric),
+
+        // The method: RLR network, training, checkpoints, detector, evaluation and the `model …` commands.
+        .target(name: "RLRModel", dependencies: ["Backbones", "Datasets", "Imaging", "Metrics", "Plots", core], swiftSettings: numeric),
 
         // Script: the rlr language (lexer, parser, interpreter, diagnostics, builtins); no domain knowledge.
         .target(name: "Script", dependencies: [core]),
@@ -43,7 +53,7 @@ let package = Package(
         .target(name: "REPL", dependencies: [core, "Script", "CReadline"]),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "Imaging", "Datasets", "MetricsLibrary"]),
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots", "RLRModel"]),
 
         // App: the rlr command line (scripts, -e, shell form, notebook reports, REPL); main.swift only calls it.
         .target(name: "App", dependencies: [core, "Script", "REPL", "Library"]),
@@ -52,19 +62,23 @@ let package = Package(
         .executableTarget(name: "rlr", dependencies: ["App"]),
 
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
-        .target(name: "Benchmarks", dependencies: ["RLRModel", core], swiftSettings: numeric),
-        .executableTarget(name: "rlr-bench", dependencies: ["Benchmarks"]),
+        .executableTarget(name: "rlr-bench", dependencies: ["Backbones", "RLRModel", core], path: "Sources/Benchmarks",
+                          swiftSettings: numeric),
         .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
 
         // Tests.
         .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
         // Commands (Core): binder, registry validation, help.
         .testTarget(name: "CommandsTests", dependencies: [core]),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
         .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
         .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
         .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
+        // Plots: colormaps, overlays, chart geometry, text, errors, and the plot commands' examples.
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "Imaging", "Datasets", "Metrics", "Library", core], swiftSettings: numeric),
         // Library: every library registers cleanly; every declared example binds.
         .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
         // Script: lexer/parser units, interpreter semantics, diagnostic golden files.

@@ -4,8 +4,8 @@ import Tensors
 
 /// The tensor library's speed: GEMM through `Tensor.matmul` against raw `cblas_sgemm` on the same
 /// shapes, elementwise/reduction bandwidth, and a multi-head attention forward + backward.
-public enum TensorBenchmarks {
-    public static func run(timing: Timing) {
+enum TensorBenchmarks {
+    static func run(timing: Timing) {
         report(["case": "blas", "kernel": BLAS.coreName, "threads": BLAS.threads])
         matmul(timing)
         elementwise(timing)

@@ -5,8 +5,8 @@ import Tensors
 
 /// One RLR training step on cached tokens (jitter + forward + loss + backward + Adam, both levels,
 /// batch 4, Lite0 stride-8/16 token shapes): the peer's train_{default,small}_b4 cases.
-public enum TrainBenchmarks {
-    public static func run(timing: Timing) {
+enum TrainBenchmarks {
+    static func run(timing: Timing) {
         for (name, config) in [("default", RLRConfig.paper), ("small", RLRConfig.fast)] {
             var generator = RandomGenerator(seed: 1)
             let tokens = [Tensor.randn([4, 1024, 40], generator: &generator), Tensor.randn([4, 256, 112], generator: &generator)]

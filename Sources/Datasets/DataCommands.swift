@@ -6,10 +6,10 @@ import Tensors
 public enum DataCommands {
     static let layouts = ["mvtec", "visa", "folder", "good-bad"]
 
-    static let root = OptionSpec("root", .path, help: "The dataset folder.", completion: .directories)
-    static let categories = OptionSpec("categories", .list(.string), default: .nil,
+    public static let root = OptionSpec("root", .path, help: "The dataset folder.", completion: .directories)
+    public static let categories = OptionSpec("categories", .list(.string), default: .nil,
                                        help: "Categories to keep, comma separated; all when absent.")
-    static let layout = OptionSpec("layout", .choice(layouts), default: .string("mvtec"),
+    public static let layout = OptionSpec("layout", .choice(layouts), default: .string("mvtec"),
                                    help: "Folder layout: mvtec (<category>/train/good, test/<defect>, ground_truth), visa (split_csv/1cls.csv), folder (images to predict), good-bad.")
 
     public static let commands: [CommandSpec] = [
@@ -100,7 +100,7 @@ public enum DataCommands {
     ]
 
     /// The dataset named by --root, --layout and --categories.
-    static func open(_ inv: Invocation) throws -> Dataset {
+    public static func open(_ inv: Invocation) throws -> Dataset {
         let root = try inv.path("root")
         let chosen = inv.has("categories") ? try strings(inv, "categories") : nil
         switch try inv.string("layout") {
@@ -111,7 +111,8 @@ public enum DataCommands {
         }
     }
 
-    static func strings(_ inv: Invocation, _ name: String) throws -> [String] {
+    /// A list-of-strings option's values.
+    public static func strings(_ inv: Invocation, _ name: String) throws -> [String] {
         try inv.list(name).map { item in
             guard case .string(let s) = item else { throw CommandError.badArgument(name: "--" + name, reason: "expected names") }
             return s

@@ -1,7 +1,11 @@
+import Backbones
 import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
+import Plots
+import RLRModel
+import Weights
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
 ///
@@ -12,9 +16,13 @@ public enum Library {
     /// Every library, by name, in registration order.
     public static let all: [(name: String, commands: [CommandSpec])] = [
         ("tensor", TensorCommands.commands),
+        ("weights", WeightsCommands.commands),
+        ("backbone", BackboneCommands.commands),
         ("image", ImageCommands.commands),
         ("data", DataCommands.commands),
         ("metric", MetricCommands.commands),
+        ("plot", PlotCommands.commands),
+        ("model", ModelCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

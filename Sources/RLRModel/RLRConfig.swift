@@ -96,12 +96,14 @@ public enum RLRError: Error, CustomStringConvertible, Equatable {
     case invalidConfig(String)
     case shapeMismatch(String)
     case incompatibleCheckpoint(String)
+    case interrupted
 
     public var description: String {
         switch self {
         case let .invalidConfig(message): return "invalid RLR configuration: \(message)"
         case let .shapeMismatch(message): return message
         case let .incompatibleCheckpoint(message): return "incompatible checkpoint: \(message)"
+        case .interrupted: return "interrupted"
         }
     }
 }

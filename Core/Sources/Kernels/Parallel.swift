@@ -30,4 +30,12 @@ public enum Parallel {
             if start < end { body(start..<end) }
         }
     }
+
+    /// Runs `body` with at most `threads` worker threads (e.g. 1 for single-core kernel timings).
+    public static func withThreadCount<R>(_ threads: Int, _ body: () throws -> R) rethrows -> R {
+        let saved = threadCount
+        threadCount = max(threads, 1)
+        defer { threadCount = saved }
+        return try body()
+    }
 }

@@ -34,10 +34,7 @@ public enum SparseAttention {
                     for j in 0..<kk {
                         let index = Int(pn[i * kk + j])
                         guard index >= 0 else { probs[j] = -.infinity; continue }
-                        let key = pk.base + keyBase + index * d
-                        var dot: Float = 0
-                        for c in 0..<d { dot += query[c] * key[c] }
-                        probs[j] = dot * scale
+                        probs[j] = VectorOps.dot(query, pk.base + keyBase + index * d, d) * scale
                         peak = Swift.max(peak, probs[j])
                     }
                     var total: Float = 0
@@ -53,8 +50,7 @@ public enum SparseAttention {
                         probs[j] *= inverse
                         let index = Int(pn[i * kk + j])
                         guard index >= 0 else { continue }
-                        let value = pv.base + valueBase + index * d, p = probs[j]
-                        for c in 0..<d { out[c] += p * value[c] }
+                        VectorOps.axpy(probs[j], pv.base + valueBase + index * d, out, d)
                     }
                 }
             }
@@ -85,13 +81,10 @@ public enum SparseAttention {
                         for j in 0..<kk {
                             let index = Int(pn[i * kk + j])
                             guard index >= 0 else { scores[j] = 0; continue }
-                            let value = pv.base + valueBase + index * d
-                            var dot: Float = 0
-                            for c in 0..<d { dot += grad[c] * value[c] }
+                            let dot = VectorOps.dot(grad, pv.base + valueBase + index * d, d)
                             scores[j] = dot
                             weighted += probs[j] * dot
-                            let dValue = pdv.base + valueBase + index * d, p = probs[j]
-                            for c in 0..<d { dValue[c] += p * grad[c] }
+                            VectorOps.axpy(probs[j], grad, pdv.base + valueBase + index * d, d)
                         }
                         let dQuery = pdq.base + row * d
                         dQuery.update(repeating: 0, count: d)
@@ -99,11 +92,8 @@ public enum SparseAttention {
                             let index = Int(pn[i * kk + j])
                             guard index >= 0 else { continue }
                             let ds = probs[j] * (scores[j] - weighted) * scale
-                            let key = pk.base + keyBase + index * d, dKey = pdk.base + keyBase + index * d
-                            for c in 0..<d {
-                                dQuery[c] += ds * key[c]
-                                dKey[c] += ds * query[c]
-                            }
+                            VectorOps.axpy(ds, pk.base + keyBase + index * d, dQuery, d)
+                            VectorOps.axpy(ds, query, pdk.base + keyBase + index * d, d)
                         }
                     }
                 }

@@ -1,0 +1,128 @@
+/// A register-blocked kernel for 1x1 convolutions with few channels, where SGEMM's packing dominates:
+/// six pixels times 16 (or 8) output channels accumulate in registers, starting from the bias, and the
+/// epilogue is applied before the single store.
+
+/// Where the input value of pixel `p`, channel `c` sits: `base[p * pixelStride + c * channelStride]`
+/// (channels-last `[P, C]`: strides (C, 1); im2col columns `[C, P]`: strides (1, P)).
+public struct PixelLayout {
+    public let base: UnsafePointer<Float>
+    public let pixelStride: Int
+    public let channelStride: Int
+
+    @inlinable public init(_ base: UnsafePointer<Float>, pixelStride: Int, channelStride: Int) {
+        self.base = base
+        self.pixelStride = pixelStride
+        self.channelStride = channelStride
+    }
+}
+
+/// The epilogue as plain values, so that the inner loops test a flag instead of switching on an enum.
+private struct Finish {
+    let clamp: Bool
+    let residual: UnsafePointer<Float>?
+
+    @inline(__always) func callAsFunction(_ v: SIMD16<Float>, _ offset: Int) -> SIMD16<Float> {
+        if let residual { return v + load16(residual + offset) }
+        return clamp ? relu6(v) : v
+    }
+
+    @inline(__always) func callAsFunction(_ v: SIMD8<Float>, _ offset: Int) -> SIMD8<Float> {
+        if let residual { return v + load8(residual + offset) }
+        return clamp ? relu6(v) : v
+    }
+}
+
+/// 1x1 convolution `output[p, :] = epilogue(bias + sum_c input(p, c) * weights[c, :])` without SGEMM.
+///
+/// `weights` is `[inputChannels, outputChannels]`, `output` (and a residual) `[pixels, outputChannels]`.
+/// Best when `inputChannels * outputChannels` is small (stem, early blocks); SGEMM wins on wide layers.
+public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputChannels: Int,
+                                       weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels: Int,
+                                       epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
+    // One inlined copy of the loops per epilogue, so that none of them tests the epilogue per store.
+    switch epilogue {
+    case .bias:
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: nil))
+    case .biasReLU6:
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: true, residual: nil))
+    case .biasResidual(let residual):
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: residual))
+    }
+}
+
+@inline(__always)
+private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannels: Int, _ weights: UnsafePointer<Float>,
+                             _ bias: UnsafePointer<Float>, _ outputChannels: Int, _ epilogue: Epilogue,
+                             _ output: UnsafeMutablePointer<Float>, _ finish: Finish) {
+    let n = outputChannels, ps = input.pixelStride, cs = input.channelStride
+    var p = 0
+    while p + 6 <= pixels {
+        let x = input.base + p * ps
+        var c = 0
+        while c + 16 <= n {
+            let b = load16(bias + c)
+            var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b
+            for k in 0..<inputChannels {
+                let w = load16(weights + k * n + c)
+                let xk = x + k * cs
+                a0 = a0.addingProduct(SIMD16(repeating: xk[0]), w)
+                a1 = a1.addingProduct(SIMD16(repeating: xk[ps]), w)
+                a2 = a2.addingProduct(SIMD16(repeating: xk[2 * ps]), w)
+                a3 = a3.addingProduct(SIMD16(repeating: xk[3 * ps]), w)
+                a4 = a4.addingProduct(SIMD16(repeating: xk[4 * ps]), w)
+                a5 = a5.addingProduct(SIMD16(repeating: xk[5 * ps]), w)
+            }
+            let o = p * n + c
+            store16(finish(a0, o), output + o)
+            store16(finish(a1, o + n), output + o + n)
+            store16(finish(a2, o + 2 * n), output + o + 2 * n)
+            store16(finish(a3, o + 3 * n), output + o + 3 * n)
+            store16(finish(a4, o + 4 * n), output + o + 4 * n)
+            store16(finish(a5, o + 5 * n), output + o + 5 * n)
+            c += 16
+        }
+        while c + 8 <= n {
+            let b = load8(bias + c)
+            var a0 = b, a1 = b, a2 = b, a3 = b, a4 = b, a5 = b
+            for k in 0..<inputChannels {
+                let w = load8(weights + k * n + c)
+                let xk = x + k * cs
+                a0 = a0.addingProduct(SIMD8(repeating: xk[0]), w)
+                a1 = a1.addingProduct(SIMD8(repeating: xk[ps]), w)
+                a2 = a2.addingProduct(SIMD8(repeating: xk[2 * ps]), w)
+                a3 = a3.addingProduct(SIMD8(repeating: xk[3 * ps]), w)
+                a4 = a4.addingProduct(SIMD8(repeating: xk[4 * ps]), w)
+                a5 = a5.addingProduct(SIMD8(repeating: xk[5 * ps]), w)
+            }
+            let o = p * n + c
+            store8(finish(a0, o), output + o)
+            store8(finish(a1, o + n), output + o + n)
+            store8(finish(a2, o + 2 * n), output + o + 2 * n)
+            store8(finish(a3, o + 3 * n), output + o + 3 * n)
+            store8(finish(a4, o + 4 * n), output + o + 4 * n)
+            store8(finish(a5, o + 5 * n), output + o + 5 * n)
+            c += 8
+        }
+        if c < n { pointwiseScalar(input, pixels: p..<(p + 6), channels: c..<n, inputChannels, weights, bias, n, epilogue, output) }
+        p += 6
+    }
+    if p < pixels { pointwiseScalar(input, pixels: p..<pixels, channels: 0..<n, inputChannels, weights, bias, n, epilogue, output) }
+}
+
+/// The leftover pixels and channels of `pointwiseConvolutionDirect`, one value at a time.
+private func pointwiseScalar(_ input: PixelLayout, pixels: Range<Int>, channels: Range<Int>, _ inputChannels: Int,
+                             _ weights: UnsafePointer<Float>, _ bias: UnsafePointer<Float>, _ n: Int,
+                             _ epilogue: Epilogue, _ output: UnsafeMutablePointer<Float>) {
+    for p in pixels {
+        for c in channels {
+            var sum = bias[c]
+            for k in 0..<inputChannels { sum += input.base[p * input.pixelStride + k * input.channelStride] * weights[k * n + c] }
+            switch epilogue {
+            case .bias: break
+            case .biasReLU6: sum = min(max(sum, 0), 6)
+            case .biasResidual(let residual): sum += residual[p * n + c]
+            }
+            output[p * n + c] = sum
+        }
+    }
+}

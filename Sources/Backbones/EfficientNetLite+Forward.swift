@@ -1,0 +1,320 @@
+import Dispatch
+import Synchronization
+import Kernels
+import Tensors
+
+extension EfficientNetLite {
+    /// Floats of expanded input rows per band of a block (256 KiB: well inside a core's L2 with the band's outputs).
+    static let bandFloats = 65_536
+
+    /// TensorFlow's input normalisation for these weights, as an affine map of [0, 1] values: (255 x - 127) / 128.
+    static let unitRangeScale: Float = 255 / 128, unitRangeShift: Float = -127 / 128
+
+    /// Feature maps `[N, C, ceil(H/s), ceil(W/s)]` for images `[N, 3, H, W]`, keyed by tap name.
+    ///
+    /// Runs only the blocks the requested taps need. A batch is split across cores one image per core
+    /// (remaining images are split by rows); OpenBLAS runs single-threaded meanwhile.
+    public func features(_ images: Tensor, taps requested: [String], scaling: ImageScaling) throws -> [String: Tensor] {
+        try validate(images)
+        guard !requested.isEmpty else { throw BackboneError.badInput("no taps requested from \(name)") }
+        let points = try requested.map { tap in
+            guard let point = tapPoints[tap] else {
+                throw BackboneError.unknownTap(tap, backbone: name, known: taps.map(\.name))
+            }
+            return point
+        }
+        let maps = run(images, points: points, scaling: scaling)
+        return Dictionary(zip(requested, maps), uniquingKeysWith: { first, _ in first })
+    }
+
+    private func validate(_ images: Tensor) throws {
+        guard images.rank == 4, images.shape[1] == 3, images.shape[2] > 0, images.shape[3] > 0 else {
+            throw BackboneError.badInput("\(name) expects images [N, 3, H, W], got \(images.shape)")
+        }
+    }
+
+    /// The maps `[N, C, h, w]` at any `points` (stem, every block, expand convs, head) for images
+    /// `[N, 3, H, W]`: the per-layer view used to check the network against other implementations.
+    public func run(_ images: Tensor, points: [TapPoint], scaling: ImageScaling) -> [Tensor] {
+        let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
+        let plan = Plan(network: self, height: height, width: width, depth: points.map(step).max()!)
+        let outputs = points.map { point in
+            let (channels, h, w) = plan.shape(at: point, in: self)
+            return Sink(point: point, tensor: Tensor.zeros([count, channels, h, w]), channels: channels, pixels: h * w)
+        }
+        let input = images.contiguous()
+        let source = SendableConstPointer(UnsafePointer(input.pointer))
+        let imageSize = 3 * height * width
+        let threads = Parallel.threadCount
+        // Whole images per core while there are enough of them; the rest split by rows.
+        let perCore = count / threads * threads
+        if perCore > 0 {
+            Parallel.forEachChunk(threads, grain: 1) { workers in
+                for worker in workers {
+                    let workspace = workspaces.take(for: plan)
+                    for n in stride(from: worker, to: perCore, by: threads) {
+                        forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
+                                scaling: scaling, split: RowSplit(parallel: false), sinks: outputs)
+                    }
+                    workspaces.give(workspace)
+                }
+            }
+        }
+        if perCore < count {
+            let workspace = workspaces.take(for: plan)
+            for n in perCore..<count {
+                forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
+                        scaling: scaling, split: RowSplit(parallel: true), sinks: outputs)
+            }
+            workspaces.give(workspace)
+        }
+        withExtendedLifetime(input) {}
+        return outputs.map(\.tensor)
+    }
+
+    /// ImageNet logits `[N, 1000]`: head, global average pool, classifier.
+    public func classify(_ images: Tensor, scaling: ImageScaling) throws -> Tensor {
+        try validate(images)
+        let head = run(images, points: [.head], scaling: scaling)[0]
+        let (count, channels, pixels) = (head.shape[0], head.shape[1], head.shape[2] * head.shape[3])
+        let pooled = Tensor(shape: [count, channels]) { out in
+            for row in 0..<(count * channels) { out[row] = reduceRow(.sum, head.pointer + row * pixels, pixels) / Float(pixels) }
+        }
+        let classes = classifierBias.count
+        return Tensor(shape: [count, classes]) { out in
+            sgemm(transposeB: true, m: count, n: classes, k: channels, a: pooled.pointer, lda: channels,
+                  b: classifierWeights.pointer, ldb: channels, c: out.baseAddress!, ldc: classes)
+            applyEpilogue(.bias, out.baseAddress!, rows: count, channels: classes, bias: classifierBias.pointer)
+        }
+    }
+
+    /// Position of a tap in execution order: the stem is 0, expand of block i is 2i + 1, block i's output 2i + 2, the head last.
+    func step(_ point: TapPoint) -> Int {
+        switch point {
+        case .stem: 0
+        case .expand(let i): 2 * i + 1
+        case .block(let i): 2 * i + 2
+        case .head: 2 * blocks.count + 1
+        }
+    }
+
+    /// Runs one image `[3, H, W]` through the network up to `plan.depth`, copying taps into `sinks`.
+    private func forward(_ image: UnsafePointer<Float>, index: Int, plan: Plan, workspace: Workspace,
+                         scaling: ImageScaling, split: RowSplit, sinks: [Sink]) {
+        func deliver(_ point: TapPoint, _ data: UnsafeMutablePointer<Float>) {
+            for sink in sinks where sink.point == point {
+                transpose(data, rows: sink.pixels, columns: sink.channels,
+                          into: sink.tensor.pointer + index * sink.channels * sink.pixels)
+            }
+        }
+        // Stem: im2col, then `[P, 27] x [27, 32]` as a 1x1 convolution of the columns.
+        var input = image
+        if scaling == .unitRange {
+            let count = 3 * plan.stem.height * plan.stem.width
+            for i in 0..<count { workspace.image[i] = image[i] * Self.unitRangeScale + Self.unitRangeShift }
+            input = UnsafePointer(workspace.image)
+        }
+        im2col(input, plan.stem, into: workspace.columns)
+        let stemPixels = plan.stem.columnCount
+        let columns = SendablePointer(workspace.columns)
+        var current = SendablePointer(workspace.x), spare = SendablePointer(workspace.y)
+        let stemOut = current
+        let stem = stem
+        split(stemPixels, grain: 256) { rows in
+            // The columns `[27, P]` read as pixels with channel stride P.
+            pointwiseConvolutionDirect(PixelLayout(columns.base + rows.lowerBound, pixelStride: 1, channelStride: stemPixels),
+                                       pixels: rows.count, inputChannels: plan.stem.columnRows, weights: stem.weights.pointer,
+                                       bias: stem.bias.pointer, outputChannels: stem.outputChannels, epilogue: .biasReLU6,
+                                       output: stemOut.base + rows.lowerBound * stem.outputChannels)
+        }
+        deliver(.stem, stemOut.base)
+        let expanded = SendablePointer(workspace.expanded), depthwiseOut = SendablePointer(workspace.depthwise)
+        for (i, block) in blocks.enumerated() {
+            let g = plan.depthwise[i]
+            let runsBlock = step(.block(i)) <= plan.depth
+            if !runsBlock && (block.expand == nil || step(.expand(i)) > plan.depth) { return }
+            let rowFloats = g.width * g.channels
+            // Output rows go in bands. The expanded input rows of a band live in a small window of the
+            // expanded buffer: rows shared with the previous band are moved to its top, only new rows are
+            // expanded, and the depthwise output of the band is consumed by the projection right away, so
+            // the wide tensors of a block never leave the core's cache. Without banding (maps that fit in
+            // cache anyway, taps on the expanded map, rows split across cores) the buffers hold whole maps.
+            let wholeMap = split.parallel || !runsBlock || sinks.contains { $0.point == .expand(i) }
+                || g.height * rowFloats <= 4 * Self.bandFloats
+            let bandRows = wholeMap ? g.outputHeight : max(1, Self.bandFloats / (g.strideY * rowFloats))
+            let depthwise = block.depthwise
+            var windowFirstRow = 0, expandedRows = 0
+            for bandStart in stride(from: 0, to: g.outputHeight, by: bandRows) {
+                let bandEnd = min(g.outputHeight, bandStart + bandRows)
+                var source = current
+                if let expand = block.expand {
+                    let first = wholeMap ? 0 : max(0, bandStart * g.strideY - g.padTop)
+                    let needed = min(g.height, (bandEnd - 1) * g.strideY - g.padTop + g.kernelHeight)
+                    if first > windowFirstRow {
+                        let kept = max(0, expandedRows - first)
+                        (expanded.base).update(from: expanded.base + (expandedRows - kept - windowFirstRow) * rowFloats, count: kept * rowFloats)
+                        windowFirstRow = first
+                        expandedRows = max(expandedRows, first)
+                    }
+                    let newRows = expandedRows..<needed
+                    pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
+                              expand, epilogue: .biasReLU6,
+                              into: expanded.base + (newRows.lowerBound - windowFirstRow) * rowFloats, split: split)
+                    expandedRows = needed
+                    // The window addressed as the whole map (rows outside it are never read).
+                    source = SendablePointer(expanded.base - windowFirstRow * rowFloats)
+                }
+                if !runsBlock { break }
+                let input = source, window = SendablePointer(depthwiseOut.base - bandStart * g.outputWidth * g.channels)
+                split(bandEnd - bandStart, grain: 1) { rows in
+                    depthwiseConvolutionReLU6(input.base, g, weights: depthwise.weights.pointer, bias: depthwise.bias.pointer,
+                                              output: window.base, rows: (bandStart + rows.lowerBound)..<(bandStart + rows.upperBound))
+                }
+                let firstPixel = bandStart * g.outputWidth, outputs = block.project.outputChannels
+                pointwise(depthwiseOut.base, pixels: (bandEnd - bandStart) * g.outputWidth, block.project,
+                          epilogue: block.residual ? .biasResidual(current.base + firstPixel * outputs) : .bias,
+                          into: spare.base + firstPixel * outputs, split: split)
+            }
+            if block.expand != nil { deliver(.expand(i), expanded.base) }
+            if !runsBlock { return }
+            swap(&current, &spare)
+            deliver(.block(i), current.base)
+        }
+        if step(.head) <= plan.depth {
+            let last = plan.depthwise[blocks.count - 1]
+            pointwise(current.base, pixels: last.outputHeight * last.outputWidth, head, epilogue: .biasReLU6,
+                      into: expanded.base, split: split)
+            deliver(.head, expanded.base)
+        }
+    }
+
+    /// A 1x1 convolution of `pixels` channels-last pixels from `input` into `output` (and a residual
+    /// read at the output's positions), split across cores by `split`.
+    private func pointwise(_ input: UnsafeMutablePointer<Float>, pixels: Int, _ layer: Convolution, epilogue: Epilogue,
+                           into output: UnsafeMutablePointer<Float>, split: RowSplit) {
+        let source = SendablePointer(input), target = SendablePointer(output)
+        let residualBase: SendableConstPointer<Float>? = if case .biasResidual(let r) = epilogue { SendableConstPointer(r) } else { nil }
+        let clamp = if case .biasReLU6 = epilogue { true } else { false }
+        split(pixels, grain: 64) { rows in
+            let offset = rows.lowerBound * layer.outputChannels
+            let part: Epilogue = if let residualBase { .biasResidual(residualBase.base + offset) } else if clamp { .biasReLU6 } else { .bias }
+            pointwiseConvolution(source.base + rows.lowerBound * layer.inputChannels, pixels: rows.count,
+                                 inputChannels: layer.inputChannels, weights: layer.weights.pointer, bias: layer.bias.pointer,
+                                 outputChannels: layer.outputChannels, epilogue: part, output: target.base + offset)
+        }
+    }
+}
+
+/// Where a requested tap is copied: `tensor` `[N, channels, h, w]` with `pixels` = h * w.
+private struct Sink: @unchecked Sendable {
+    let point: EfficientNetLite.TapPoint
+    let tensor: Tensor
+    let channels: Int
+    let pixels: Int
+}
+
+/// Runs a loop over rows either on the calling thread or split across cores.
+private struct RowSplit {
+    let parallel: Bool
+
+    func callAsFunction(_ count: Int, grain: Int, _ body: @Sendable (Range<Int>) -> Void) {
+        if parallel { Parallel.forEachChunk(count, grain: grain, body) } else if count > 0 { body(0..<count) }
+    }
+}
+
+/// Geometry of every layer for one input size, and how far to run.
+struct Plan: Sendable {
+    let stem: ConvGeometry
+    /// Depthwise geometry of each block (input size, expanded channels, SAME padding).
+    let depthwise: [ConvGeometry]
+    /// Last execution step to run (see `EfficientNetLite.step`).
+    let depth: Int
+    /// Floats needed by each workspace buffer.
+    let imageFloats, columnFloats, activationFloats, expandedFloats, depthwiseFloats: Int
+
+    init(network: EfficientNetLite, height: Int, width: Int, depth: Int) {
+        stem = .same(channels: 3, height: height, width: width, kernel: network.stem.kernel, stride: network.stem.stride)
+        self.depth = depth
+        var (h, w) = (stem.outputHeight, stem.outputWidth)
+        var activation = h * w * network.stem.outputChannels, expanded = 0, depthwiseSize = 0
+        var geometries: [ConvGeometry] = []
+        for (i, block) in network.blocks.enumerated() {
+            let g = ConvGeometry.same(channels: block.depthwise.inputChannels, height: h, width: w,
+                                      kernel: block.depthwise.kernel, stride: block.depthwise.stride)
+            geometries.append(g)
+            if network.step(.expand(i)) <= depth, block.expand != nil { expanded = max(expanded, h * w * g.channels) }
+            (h, w) = (g.outputHeight, g.outputWidth)
+            if network.step(.block(i)) <= depth {
+                depthwiseSize = max(depthwiseSize, h * w * g.channels)
+                activation = max(activation, h * w * block.project.outputChannels)
+            }
+        }
+        if network.step(.head) <= depth { expanded = max(expanded, h * w * network.head.outputChannels) }
+        depthwise = geometries
+        imageFloats = 3 * height * width
+        columnFloats = stem.columnRows * stem.columnCount
+        activationFloats = activation
+        expandedFloats = expanded
+        depthwiseFloats = depthwiseSize
+    }
+
+    /// Floats needed by the workspace buffers: image, columns, activations (each of two), expanded, depthwise.
+    var bufferFloats: [Int] { [imageFloats, columnFloats, activationFloats, expandedFloats, depthwiseFloats] }
+
+    /// Channels and spatial size of the map at `point`.
+    func shape(at point: EfficientNetLite.TapPoint, in network: EfficientNetLite) -> (Int, Int, Int) {
+        switch point {
+        case .stem:
+            (network.stem.outputChannels, stem.outputHeight, stem.outputWidth)
+        case .expand(let i):
+            (depthwise[i].channels, depthwise[i].height, depthwise[i].width)
+        case .block(let i):
+            (network.blocks[i].project.outputChannels, depthwise[i].outputHeight, depthwise[i].outputWidth)
+        case .head:
+            (network.head.outputChannels, depthwise.last!.outputHeight, depthwise.last!.outputWidth)
+        }
+    }
+}
+
+/// Scratch buffers for one image in flight, sized by a `Plan`.
+final class Workspace: @unchecked Sendable {
+    let image, columns, x, y, expanded, depthwise: UnsafeMutablePointer<Float>
+    /// Floats in each buffer, in the order above.
+    let capacity: [Int]
+
+    init(_ plan: Plan) {
+        capacity = plan.bufferFloats
+        image = allocateFloats(capacity[0])
+        columns = allocateFloats(capacity[1])
+        x = allocateFloats(capacity[2])
+        y = allocateFloats(capacity[2])
+        expanded = allocateFloats(capacity[3])
+        depthwise = allocateFloats(capacity[4])
+    }
+
+    func fits(_ plan: Plan) -> Bool { zip(capacity, plan.bufferFloats).allSatisfy { $0 >= $1 } }
+
+    deinit {
+        for buffer in [image, columns, x, y, expanded, depthwise] { buffer.deallocate() }
+    }
+}
+
+/// Workspaces kept between calls: reusing them spares the page faults of fresh multi-megabyte buffers.
+final class WorkspacePool: Sendable {
+    private let idle = Mutex<[Workspace]>([])
+
+    /// An idle workspace large enough for `plan`, or a new one.
+    func take(for plan: Plan) -> Workspace {
+        idle.withLock { pool in
+            if let index = pool.firstIndex(where: { $0.fits(plan) }) { return pool.remove(at: index) }
+            return nil
+        } ?? Workspace(plan)
+    }
+
+    /// Returns a workspace for later calls (at most one per core is kept).
+    func give(_ workspace: Workspace) {
+        idle.withLock { pool in
+            if pool.count < Parallel.threadCount { pool.append(workspace) }
+        }
+    }
+}
