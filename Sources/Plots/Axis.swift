@@ -67,9 +67,9 @@ struct ResolvedAxis {
         return (v - lower) / (upper - lower)
     }
 
-    /// Ticks at multiples of a "nice" step (1, 2 or 5 times a power of ten), about 5 to 8 of them.
+    /// Ticks at multiples of a "nice" step (1, 2 or 5 times a power of ten), 4 to 9 of them.
     static func linearTicks(_ lo: Double, _ hi: Double) -> [(value: Double, label: String)] {
-        let step = niceStep((hi - lo) / 6)
+        let step = niceStep((hi - lo) / 8)
         let first = (lo / step).rounded(.up), last = (hi / step).rounded(.down)
         guard first <= last else { return [] }
         let decimals = max(0, -Int(floor(log10(step) + 1e-9)))

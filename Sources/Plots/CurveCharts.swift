@@ -43,12 +43,10 @@ extension Chart {
     public static func loss(_ series: [(name: String, values: [Double])], x: [Double]? = nil, title: String = "Training loss",
                             xLabel: String = "Epoch", logScale: Bool = false) throws -> Chart {
         guard !series.isEmpty else { throw PlotError.empty(argument: "loss series") }
+        if let empty = series.first(where: { $0.values.isEmpty }) { throw PlotError.empty(argument: "loss series '\(empty.name)'") }
         let lines = series.enumerated().map { index, entry in
             Series(name: series.count > 1 ? entry.name : "", x: x ?? entry.values.indices.map { Double($0 + 1) },
                    y: entry.values, color: .series(index))
-        }
-        for (line, entry) in zip(lines, series) where line.y.isEmpty {
-            throw PlotError.empty(argument: "loss series '\(entry.name)'")
         }
         return Chart(title: title, xAxis: Axis(xLabel), yAxis: Axis("Loss", scale: logScale ? .log : .linear), series: lines)
     }

@@ -13,14 +13,16 @@ public enum PlotCommands {
     static let height = OptionSpec("height", .int(120...8192), default: .int(480), help: "Image height in pixels.")
     static let scores = OptionSpec("scores", .tensor, help: "Image scores [N] (from the shell: a .npy file).", completion: .files(["npy"]))
     static let labels = OptionSpec("labels", .tensor, help: "Image labels [N]; > 0.5 is anomalous.", completion: .files(["npy"]))
+    static let map = OptionSpec("map", .tensor, help: "Anomaly map [H, W] or [1, H, W] (from the shell: a .npy file).",
+                                completion: .files(["npy"]))
+    static let colormap = OptionSpec("colormap", .choice(Colormap.all.map(\.name)), default: .string("jet"), help: "Colour scale of the map.")
+    static let range = OptionSpec("range", .list(.double), default: .nil, help: "Fixed value range lo,hi (default: the map's min and max).")
     static let sampleOptions: [OptionSpec] = [
         OptionSpec("image", .path, help: "The inspected image (PNG or JPEG).", completion: .files(["png", "jpg", "jpeg"])),
-        OptionSpec("map", .tensor, help: "Anomaly map [H, W] or [1, H, W] (from the shell: a .npy file).", completion: .files(["npy"])),
-        out,
+        map, out,
         OptionSpec("mask", .path, default: .nil, help: "Ground-truth mask image; its outline is drawn.", completion: .files(["png"])),
         OptionSpec("alpha", .double(0...1), default: .double(0.5), help: "Opacity of the colours over the image."),
-        OptionSpec("colormap", .choice(Colormap.all.map(\.name)), default: .string("jet"), help: "Colour scale of the map."),
-        OptionSpec("range", .list(.double), default: .nil, help: "Fixed value range lo,hi (default: the map's min and max)."),
+        colormap, range,
         OptionSpec("fit", .bool, default: .bool(false), help: "Resize the image and mask to the map's size when they differ."),
         title,
         OptionSpec("score", .double, default: .nil, help: "Image score shown next to the title."),
@@ -52,6 +54,11 @@ public enum PlotCommands {
                                                    panelHeight: try inv.int("panel-height"))
                 return try save(image, inv, kind: "panel")
             }),
+        CommandSpec(
+            path: ["plot", "map"], abstract: "An anomaly map in colour, one pixel per value.",
+            options: [map, out, colormap, range],
+            examples: ["plot map --map map.npy --out map.png --colormap inferno"],
+            run: { inv in try save(try Heatmap.colorize(try anomalyMap(inv), style: try colourStyle(inv)), inv, kind: "map") }),
         CommandSpec(
             path: ["plot", "roc"], abstract: "The ROC curve of image scores, with its AUROC in the legend.",
             options: [scores, labels, out, title, OptionSpec("name", .string, default: .string(""), help: "Legend name of the curve."), width, height],
@@ -121,10 +128,7 @@ public enum PlotCommands {
 
     /// The image, map, optional mask and style of `plot overlay` / `plot panel`, sizes checked.
     static func loadSample(_ inv: Invocation) throws -> (image: Image, map: AnomalyMap, mask: Mask?, style: HeatmapStyle) {
-        let map: AnomalyMap
-        do { map = try AnomalyMap(try inv.tensor("map"), argument: "--map") } catch let error as PlotError {
-            throw CommandError.badArgument(name: "--map", reason: "\(error)")
-        }
+        let map = try anomalyMap(inv)
         var image = try Image(contentsOf: try inv.path("image"))
         var maskImage = inv.has("mask") ? try Image(contentsOf: try inv.path("mask")) : nil
         let fit = try inv.bool("fit")
@@ -144,7 +148,21 @@ public enum PlotCommands {
                 maskImage = try m.firstChannel().resized(width: map.width, height: map.height, filter: .nearest)
             }
         }
-        var style = HeatmapStyle(colormap: Colormap.named(try inv.string("colormap")) ?? .jet, alpha: Float(try inv.double("alpha")))
+        var style = try colourStyle(inv)
+        style.alpha = Float(try inv.double("alpha"))
+        return (image, map, maskImage.map { Mask(image: $0) }, style)
+    }
+
+    /// --map as an anomaly map, errors blamed on --map.
+    static func anomalyMap(_ inv: Invocation) throws -> AnomalyMap {
+        do { return try AnomalyMap(try inv.tensor("map"), argument: "--map") } catch let error as PlotError {
+            throw CommandError.badArgument(name: "--map", reason: "\(error)")
+        }
+    }
+
+    /// The colormap and value range from --colormap and --range.
+    static func colourStyle(_ inv: Invocation) throws -> HeatmapStyle {
+        var style = HeatmapStyle(colormap: Colormap.named(try inv.string("colormap")) ?? .jet)
         if inv.has("range") {
             let limits = try inv.list("range").compactMap(\.number)
             guard limits.count == 2, limits[0] < limits[1] else {
@@ -152,7 +170,7 @@ public enum PlotCommands {
             }
             style.range = .fixed(Float(limits[0]), Float(limits[1]))
         }
-        return (image, map, maskImage.map { Mask(image: $0) }, style)
+        return style
     }
 
     /// Scores [N] and labels [N] (> 0.5 anomalous), finite and of equal length.

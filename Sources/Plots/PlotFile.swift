@@ -6,7 +6,7 @@ public final class PlotFile: ScriptObject {
     public let path: String
     public let width: Int
     public let height: Int
-    /// What was drawn: "overlay", "panel", "roc", "pr", "loss", "histogram".
+    /// What was drawn: "overlay", "panel", "map", "roc", "pr", "loss", "histogram".
     public let kind: String
 
     public init(path: String, width: Int, height: Int, kind: String) {

@@ -36,7 +36,7 @@ public enum ModelCommands {
                 OptionSpec("resume", .bool, default: .bool(false), help: "Continue training the checkpoint at --out."),
                 OptionSpec("cache", .bool, default: .bool(true), help: "Reuse extracted features from the disk cache."),
             ],
-            examples: ["model train --root synthetic --categories granite,washer --epochs 2 --out synthetic.safetensors"],
+            examples: ["model train --root synthetic --categories washer,granite --epochs 1 --out synthetic.safetensors"],
             run: train),
         CommandSpec(
             path: ["model", "eval"], abstract: "Evaluates a model per category on a dataset's test split (I-AUROC, P-AUROC, AUPRO, AP, F1-max).",
@@ -48,7 +48,7 @@ public enum ModelCommands {
                 OptionSpec("maps", .path, default: .nil, help: "Also write every test image's anomaly map (.npy) into this folder.",
                            completion: .directories),
             ],
-            examples: ["model eval --model synthetic.safetensors --root synthetic --json synthetic-eval.json"],
+            examples: ["model eval --model synthetic.safetensors --root synthetic --categories washer --json synthetic-eval.json"],
             run: evaluate),
         CommandSpec(
             path: ["model", "predict"], abstract: "Anomaly maps and scores for images or folders of images.",
@@ -59,7 +59,7 @@ public enum ModelCommands {
                 modelOption,
                 OptionSpec("out", short: "o", .path, help: "Folder for the outputs (created if needed).", completion: .directories),
             ],
-            examples: ["model predict synthetic/washer/test/hole --model synthetic.safetensors --out predictions"],
+            examples: ["model predict synthetic/washer/test/scratch --model synthetic.safetensors --out predictions"],
             run: predict),
     ]
 

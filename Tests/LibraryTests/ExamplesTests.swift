@@ -1,7 +1,10 @@
-import XCTest
 import Commands
+import Foundation
+import Kernels
 import Library
 import Script
+import Tensors
+import XCTest
 
 /// Every declared example of every library (and of the builtins) parses and runs.
 final class ExamplesTests: XCTestCase {
@@ -14,6 +17,7 @@ final class ExamplesTests: XCTestCase {
             _ = FileManager.default.changeCurrentDirectoryPath(previous)
             try? FileManager.default.removeItem(at: folder)
         }
+        try writeExampleInputs()
         let interpreter = try Interpreter(libraries: Library.all, output: { _ in }, interrupt: InterruptFlag())
         // Examples may use files that other examples create (a synthetic dataset, a saved tensor), so failing
         // ones are retried after the others until a pass makes no progress.
@@ -37,6 +41,18 @@ final class ExamplesTests: XCTestCase {
         }
         for failure in failures where !pending.isEmpty { XCTFail(failure) }
         XCTAssertGreaterThan(count, 20)
+    }
+
+    /// The input files examples name that no example writes: tensors, a loss history.
+    private func writeExampleInputs() throws {
+        var generator = RandomGenerator(seed: 1)
+        try NPY.write(Tensor.rand([2, 3, 64, 64], generator: &generator), to: "images.npy")
+        try NPY.write(Tensor.randn([1, 3, 96, 96], generator: &generator), to: "image.npy")
+        try NPY.write(Tensor.rand([256, 256], generator: &generator), to: "map.npy")
+        try NPY.write(Tensor.rand([20], generator: &generator), to: "scores.npy")
+        try NPY.write(Tensor(shape: [20], data: (0..<20).map { Float($0 % 2) }), to: "labels.npy")
+        try NPY.write(Tensor(shape: [10], data: (1...10).map { 1 / Float($0) }), to: "loss.npy")
+        try Data(#"{"train": [0.9, 0.6, 0.4], "val": [1.0, 0.7, 0.6]}"#.utf8).write(to: URL(fileURLWithPath: "history.json"))
     }
 
     func testEveryLibraryCommandHasAnExample() {

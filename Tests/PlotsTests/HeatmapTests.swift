@@ -25,6 +25,9 @@ final class HeatmapTests: XCTestCase {
         XCTAssertEqual(pixel(opaque, 30, 20), [128, 0, 0])
         let invisible = try Heatmap.overlay(try squareMap(), on: gray, style: HeatmapStyle(alpha: 0))
         XCTAssertEqual(invisible.pixels, gray.pixels)
+        // A one-channel image is replicated to RGB before blending.
+        let single = try Heatmap.overlay(try squareMap(), on: try Image(width: 64, height: 48, channels: 1, value: 128))
+        XCTAssertEqual(single, overlay)
     }
 
     /// A fixed range clamps: with 0...4 the value 1 sits at a quarter of jet (light blue), not at the top
