@@ -229,6 +229,8 @@ public final class Interpreter: @unchecked Sendable {
         } catch var diagnostic as Diagnostic {
             if environment.procedures[spec.name] != nil {
                 diagnostic.notes.append(("in procedure '\(spec.name)' called here", call.span))
+            } else if diagnostic.span?.file !== call.span.file {
+                diagnostic.notes.append(("in '\(spec.name)' called here", call.span))
             }
             throw diagnostic
         } catch let error as CommandError {

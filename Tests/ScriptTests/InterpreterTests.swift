@@ -160,6 +160,17 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(interpreter.variable("sourced"), .int(42))
         XCTAssertEqual(try run("hello"), .string("hi"))
         XCTAssertEqual(message("source /nonexistent.rlr"), "bad value for file: cannot read '/nonexistent.rlr'")
+        try "x = 1\nprint $missing\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try run("\n  source \(path)")) { error in
+            XCTAssertEqual("\(error)", """
+                \(path):2:7: error: unknown variable '$missing'
+                print $missing
+                      ^~~~~~~~
+                t.rlr:2:3: note: in 'source' called here
+                  source \(path)
+                  ^\(String(repeating: "~", count: "source \(path)".count - 1))
+                """)
+        }
     }
 
     func testAbbreviationsOnlyWhenAllowed() throws {
