@@ -170,18 +170,26 @@ public final class Interpreter: @unchecked Sendable {
         if registry.lookup([name]) != nil || registry.isPrefix([name]) {
             throw Diagnostic(message: "'\(name)' is already a command; choose another procedure name", span: span)
         }
+        // Like library commands: required parameters are positional, parameters with a default are options.
         var arguments: [ArgumentSpec] = []
+        var options: [OptionSpec] = []
         for parameter in declaration.parameters {
-            let fallback = try parameter.defaultValue.map(evaluate)
-            arguments.append(ArgumentSpec(parameter.name, .any, default: fallback, variadic: parameter.isVariadic,
-                                          help: parameter.isVariadic ? "Remaining arguments, as a list." : "Parameter \(parameter.name)."))
+            if let defaultExpr = parameter.defaultValue {
+                let fallback = try evaluate(defaultExpr)
+                let kind: ValueKind = if case .bool = fallback { .bool } else { .any }
+                options.append(OptionSpec(Interpreter.optionName(parameter.name), kind, default: fallback,
+                                          help: "Parameter \(parameter.name)."))
+            } else {
+                arguments.append(ArgumentSpec(parameter.name, .any, variadic: parameter.isVariadic,
+                                              help: parameter.isVariadic ? "The remaining arguments, as a list." : "Parameter \(parameter.name)."))
+            }
         }
         let lines = declaration.documentation.split(separator: "\n", omittingEmptySubsequences: false)
         let abstract = lines.first.map(String.init) ?? "Procedure defined at \(span.position)."
         let discussion = lines.dropFirst().joined(separator: "\n").trimmingCharacters(in: .newlines)
         let spec = CommandSpec(path: [name], abstract: abstract.isEmpty ? "Procedure defined at \(span.position)." : abstract,
                                discussion: discussion,
-                               arguments: arguments,
+                               arguments: arguments, options: options,
                                run: { invocation in
                                    guard let interpreter = invocation.context.host as? Interpreter else {
                                        throw CommandError.failed("procedure '\(name)' called outside its interpreter")
@@ -191,13 +199,21 @@ public final class Interpreter: @unchecked Sendable {
         environment.define(Procedure(declaration: declaration, spec: spec))
     }
 
+    /// The option a parameter with a default becomes: `max_fpr` -> `max-fpr`.
+    static func optionName(_ parameter: String) -> String {
+        parameter.replacingOccurrences(of: "_", with: "-")
+    }
+
     private func invoke(procedure name: String, _ invocation: Invocation) throws -> Value {
         guard let procedure = environment.procedures[name] else { throw CommandError.failed("no procedure '\(name)'") }
         guard environment.depth < Interpreter.maximumCallDepth else {
             throw CommandError.failed("calls nested deeper than \(Interpreter.maximumCallDepth) (runaway recursion?)")
         }
         var locals: [String: Value] = [:]
-        for parameter in procedure.declaration.parameters { locals[parameter.name] = invocation.values[parameter.name] ?? .nil }
+        for parameter in procedure.declaration.parameters {
+            let key = parameter.defaultValue == nil ? parameter.name : Interpreter.optionName(parameter.name)
+            locals[parameter.name] = invocation.values[key] ?? .nil
+        }
         environment.push(locals)
         defer { environment.pop() }
         if case .returned(let value) = try execute(procedure.declaration.body) { return value }

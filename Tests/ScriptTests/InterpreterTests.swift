@@ -87,7 +87,7 @@ final class InterpreterTests: XCTestCase {
             }
             proc fact n { if $n <= 1 { return 1 }; return ($n * (fact ($n - 1))) }
             x = add 1
-            y = add 1 10 a b c
+            y = add 1 a b c --b 10
             f = fact 10
             """)
         XCTAssertEqual(interpreter.variable("x"), .int(103))
@@ -96,6 +96,9 @@ final class InterpreterTests: XCTestCase {
         XCTAssertNil(interpreter.variable("local"))
         XCTAssertEqual(interpreter.procedures.first?.abstract, "Adds with an offset.")
         XCTAssertEqual(message("add"), "'add' needs <a>")
+        try run("proc flags quiet=false max_count=3 { return [$quiet $max_count] }")
+        XCTAssertEqual(try run("flags --quiet --max-count 5"), .list([.bool(true), .int(5)]))
+        XCTAssertEqual(try run("flags"), .list([.bool(false), .int(3)]))
         XCTAssertEqual(message("proc runaway { runaway }\nrunaway"), "calls nested deeper than 200 (runaway recursion?)")
         XCTAssertEqual(message("proc print x { }"), "'print' is already a command; choose another procedure name")
     }
