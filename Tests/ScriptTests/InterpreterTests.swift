@@ -146,6 +146,21 @@ final class InterpreterTests: XCTestCase {
         XCTAssertNil(interpreter.variable("zz"))
     }
 
+    func testValueBuiltins() throws {
+        XCTAssertEqual(try run("l = [10 20 30]; i = 1; get $l $i"), .int(20))
+        XCTAssertEqual(try run("get $l -1"), .int(30))
+        XCTAssertEqual(try run("get {a: 1} a"), .int(1))
+        XCTAssertEqual(message("get $l 3"), "bad value for key: list has no member '3'; it has count")
+        XCTAssertEqual(try run("put $l -1 0"), .list([.int(10), .int(20), .int(0)]))
+        XCTAssertEqual(try run("(put {a: 1} b 2).b"), .int(2))
+        XCTAssertEqual(message("put $l 5 0"), "bad value for key: index 5 is outside a list of 3")
+        XCTAssertEqual(try run("round 3.14159 2"), .double(3.14))
+        XCTAssertEqual(try run("round -2.5"), .int(-3))
+        XCTAssertEqual(try run("join [a 1 2.5] \", \""), .string("a, 1, 2.5"))
+        XCTAssertEqual(try run("split \" a  b \""), .list([.string("a"), .string("b")]))
+        XCTAssertEqual(try run("split a/b/ /"), .list([.string("a"), .string("b"), .string("")]))
+    }
+
     func testHelpIsDerivedFromSpecs() throws {
         try run("help print")
         XCTAssertTrue(printed.value.hasPrefix("print: Prints values separated by spaces.\n\nusage: print [<values>...]"), printed.value)
