@@ -56,7 +56,7 @@ public struct Statement: Sendable {
     public var span: SourceSpan
 }
 
-/// `proc name a b=2 rest... { body }`.
+/// `proc name a b=2 rest... { body }`: `a` positional, `b` the option `--b` (default 2), `rest` the remaining words.
 public struct ProcedureDecl: Sendable {
     public struct Parameter: Sendable {
         public var name: String

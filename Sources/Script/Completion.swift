@@ -17,7 +17,7 @@ public struct Completer {
         let endsWithBreak = segment.last.map { Completer.wordBreaks.contains($0) } ?? true
         let partial = endsWithBreak ? "" : (words.popLast() ?? "")
         if partial.hasPrefix("$") {
-            return variables(of: nil).map { "$" + $0 }.filter { $0.hasPrefix(partial) }
+            return partial.contains(".") ? members(partial) : variables(of: nil).map { "$" + $0 }.filter { $0.hasPrefix(partial) }
         }
         guard let first = words.first else {
             return (commandHeads() + ["if", "while", "for", "proc", "try"]).filter { $0.hasPrefix(partial) }.sorted()
@@ -61,6 +61,19 @@ public struct Completer {
     private func spec(for words: [String]) -> CommandSpec? {
         if let procedure = interpreter.procedures.first(where: { $0.name == words[0] }) { return procedure }
         return interpreter.registry.resolve(words)?.spec
+    }
+
+    /// `$record.fi` -> `$record.field`: the members of the value before the last dot.
+    private func members(_ partial: String) -> [String] {
+        var path = partial.dropFirst().split(separator: ".", omittingEmptySubsequences: false).map(String.init)
+        let stem = path.removeLast()
+        guard var value = interpreter.variable(path.removeFirst()) else { return [] }
+        for field in path {
+            guard let next = value.member(field) else { return [] }
+            value = next
+        }
+        let prefix = String(partial.dropLast(stem.count))
+        return value.memberNames.filter { $0.hasPrefix(stem) }.map { prefix + $0 }
     }
 
     private func variables(of kind: String?) -> [String] {

@@ -26,9 +26,24 @@ public struct Diagnostic: Error, Sendable, CustomStringConvertible {
     public func rendered() -> String {
         var lines: [String] = []
         lines += Diagnostic.located("\(severity.rawValue): \(message)", span)
-        for (note, noteSpan) in notes { lines += Diagnostic.located("note: \(note)", noteSpan) }
+        for (note, noteSpan) in Diagnostic.condensed(notes) { lines += Diagnostic.located("note: \(note)", noteSpan) }
         if let hint { lines.append("hint: \(hint)") }
         return lines.joined(separator: "\n")
+    }
+
+    /// Repeated notes (recursion) merged into one with a count; long stacks cut in the middle, like Lua's traceback.
+    private static func condensed(_ notes: [(String, SourceSpan?)]) -> [(String, SourceSpan?)] {
+        var merged: [(String, SourceSpan?, Int)] = []
+        for (text, span) in notes {
+            if let last = merged.last, last.0 == text, last.1?.position == span?.position, last.1?.end == span?.end {
+                merged[merged.count - 1].2 += 1
+            } else {
+                merged.append((text, span, 1))
+            }
+        }
+        let lines = merged.map { ($0.2 > 1 ? "\($0.0) (\($0.2) times)" : $0.0, $0.1) }
+        guard lines.count > 12 else { return lines }
+        return Array(lines.prefix(6)) + [("... \(lines.count - 11) more", nil)] + lines.suffix(5)
     }
 
     /// `position: text`, then the source line and an underline when the span has text to show.

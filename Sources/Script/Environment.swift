@@ -2,38 +2,34 @@ import Commands
 
 /// Variables and procedures of a session: globals plus one frame of locals per running procedure.
 struct Environment {
-    struct Frame {
-        let procedure: String
-        var locals: [String: Value]
-    }
-
     private(set) var globals: [String: Value] = [:]
-    private(set) var frames: [Frame] = []
+    /// The locals of each running procedure, innermost last.
+    private(set) var frames: [[String: Value]] = []
     private(set) var procedures: [String: Procedure] = [:]
 
     /// A local of the running procedure, else a global.
     func lookup(_ name: String) -> Value? {
-        frames.last?.locals[name] ?? globals[name]
+        frames.last?[name] ?? globals[name]
     }
 
     /// Assigns in the running procedure's frame, or globally at top level.
     mutating func assign(_ name: String, _ value: Value) {
-        if frames.isEmpty { globals[name] = value } else { frames[frames.count - 1].locals[name] = value }
+        if frames.isEmpty { globals[name] = value } else { frames[frames.count - 1][name] = value }
     }
 
     mutating func remove(_ name: String) -> Bool {
-        if !frames.isEmpty, frames[frames.count - 1].locals.removeValue(forKey: name) != nil { return true }
+        if !frames.isEmpty, frames[frames.count - 1].removeValue(forKey: name) != nil { return true }
         return globals.removeValue(forKey: name) != nil
     }
 
     /// Names visible here, sorted: locals then globals.
     var visibleNames: [String] {
-        Array(Set(globals.keys).union(frames.last?.locals.keys ?? [:].keys)).sorted()
+        Array(Set(globals.keys).union(frames.last?.keys ?? [:].keys)).sorted()
     }
 
     mutating func define(_ procedure: Procedure) { procedures[procedure.spec.name] = procedure }
 
-    mutating func push(_ frame: Frame) { frames.append(frame) }
+    mutating func push(_ locals: [String: Value]) { frames.append(locals) }
     mutating func pop() { frames.removeLast() }
     var depth: Int { frames.count }
 }
@@ -42,5 +38,4 @@ struct Environment {
 struct Procedure {
     let declaration: ProcedureDecl
     let spec: CommandSpec
-    let definedAt: SourceSpan
 }

@@ -170,25 +170,38 @@ public final class Interpreter: @unchecked Sendable {
         if registry.lookup([name]) != nil || registry.isPrefix([name]) {
             throw Diagnostic(message: "'\(name)' is already a command; choose another procedure name", span: span)
         }
+        // Like library commands: required parameters are positional, parameters with a default are options.
         var arguments: [ArgumentSpec] = []
+        var options: [OptionSpec] = []
         for parameter in declaration.parameters {
-            let fallback = try parameter.defaultValue.map(evaluate)
-            arguments.append(ArgumentSpec(parameter.name, .any, default: fallback, variadic: parameter.isVariadic,
-                                          help: parameter.isVariadic ? "Remaining arguments, as a list." : "Parameter \(parameter.name)."))
+            if let defaultExpr = parameter.defaultValue {
+                let fallback = try evaluate(defaultExpr)
+                let kind: ValueKind = if case .bool = fallback { .bool } else { .any }
+                options.append(OptionSpec(Interpreter.optionName(parameter.name), kind, default: fallback,
+                                          help: "Parameter \(parameter.name)."))
+            } else {
+                arguments.append(ArgumentSpec(parameter.name, .any, variadic: parameter.isVariadic,
+                                              help: parameter.isVariadic ? "The remaining arguments, as a list." : "Parameter \(parameter.name)."))
+            }
         }
         let lines = declaration.documentation.split(separator: "\n", omittingEmptySubsequences: false)
         let abstract = lines.first.map(String.init) ?? "Procedure defined at \(span.position)."
         let discussion = lines.dropFirst().joined(separator: "\n").trimmingCharacters(in: .newlines)
         let spec = CommandSpec(path: [name], abstract: abstract.isEmpty ? "Procedure defined at \(span.position)." : abstract,
                                discussion: discussion,
-                               arguments: arguments,
+                               arguments: arguments, options: options,
                                run: { invocation in
                                    guard let interpreter = invocation.context.host as? Interpreter else {
                                        throw CommandError.failed("procedure '\(name)' called outside its interpreter")
                                    }
                                    return try interpreter.invoke(procedure: name, invocation)
                                })
-        environment.define(Procedure(declaration: declaration, spec: spec, definedAt: span))
+        environment.define(Procedure(declaration: declaration, spec: spec))
+    }
+
+    /// The option a parameter with a default becomes: `max_fpr` -> `max-fpr`.
+    static func optionName(_ parameter: String) -> String {
+        parameter.replacingOccurrences(of: "_", with: "-")
     }
 
     private func invoke(procedure name: String, _ invocation: Invocation) throws -> Value {
@@ -197,8 +210,11 @@ public final class Interpreter: @unchecked Sendable {
             throw CommandError.failed("calls nested deeper than \(Interpreter.maximumCallDepth) (runaway recursion?)")
         }
         var locals: [String: Value] = [:]
-        for parameter in procedure.declaration.parameters { locals[parameter.name] = invocation.values[parameter.name] ?? .nil }
-        environment.push(.init(procedure: name, locals: locals))
+        for parameter in procedure.declaration.parameters {
+            let key = parameter.defaultValue == nil ? parameter.name : Interpreter.optionName(parameter.name)
+            locals[parameter.name] = invocation.values[key] ?? .nil
+        }
+        environment.push(locals)
         defer { environment.pop() }
         if case .returned(let value) = try execute(procedure.declaration.body) { return value }
         return .nil
@@ -229,16 +245,23 @@ public final class Interpreter: @unchecked Sendable {
         } catch var diagnostic as Diagnostic {
             if environment.procedures[spec.name] != nil {
                 diagnostic.notes.append(("in procedure '\(spec.name)' called here", call.span))
+            } else if diagnostic.span?.file !== call.span.file {
+                diagnostic.notes.append(("in '\(spec.name)' called here", call.span))
             }
             throw diagnostic
         } catch let error as CommandError {
             if case .interrupted = error { throw ScriptInterrupt(span: call.span) }
             var span = call.span
+            var notes: [(String, SourceSpan?)] = []
             if let name = error.blamedArgument {
                 let key = name.hasPrefix("--") ? String(name.dropFirst(2)) : name
-                if case .word(let index)? = invocation.origins[key] { span = argumentExprs[index].span }
+                switch invocation.origins[key] {
+                case .word(let index)?: span = argumentExprs[index].span
+                case .defaultValue?: notes.append(("\(name) was not given; its default is \(invocation.values[key]?.literal ?? "nil")", nil))
+                case nil: break
+                }
             }
-            throw Diagnostic(message: error.description, span: span)
+            throw Diagnostic(message: error.description, span: span, notes: notes)
         } catch let error as ScriptExit {
             throw error
         } catch let error as ScriptInterrupt {

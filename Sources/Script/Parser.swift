@@ -75,7 +75,7 @@ public struct Parser {
             case "else", "catch", "in":
                 throw .unexpected(first, expected: "a statement", hint: word == "in" ? nil : "'\(word)' must follow '}' on the same line")
             default:
-                if Parser.constants[word] == nil, lexer.startsWithName(skipNewlines: false) {
+                if Parser.constants[word] == nil, word != "not", lexer.startsWithName(skipNewlines: false) {
                     var copy = lexer
                     _ = try copy.next(.words)
                     if case .word("=") = try copy.peek(.words).kind {
@@ -184,11 +184,8 @@ public struct Parser {
             guard Lexer.isName(text), !parameters.contains(where: { $0.name == text }) else {
                 throw .invalid("bad or repeated parameter name '\(text)'", token.span)
             }
-            if let last = parameters.last, last.isVariadic {
-                throw .invalid("parameter '\(text)' follows the variadic '\(last.name)...'", token.span)
-            }
-            if defaultValue == nil, !isVariadic, parameters.contains(where: { $0.defaultValue != nil }) {
-                throw .invalid("required parameter '\(text)' follows one with a default", token.span)
+            if defaultValue == nil, let variadic = parameters.first(where: \.isVariadic) {
+                throw .invalid("parameter '\(text)' follows the variadic '\(variadic.name)...'", token.span)
             }
             parameters.append(.init(name: text, defaultValue: defaultValue, isVariadic: isVariadic))
         }

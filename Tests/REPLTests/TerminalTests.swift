@@ -27,11 +27,11 @@ final class TerminalTests: XCTestCase {
 
     func send(_ keys: String...) throws { _ = try tmux(["send-keys", "-t", session] + keys) }
 
-    /// The screen once `predicate` holds (polled for up to 5 s).
+    /// The screen once `predicate` holds (polled for up to 10 s: the machine may be busy).
     @discardableResult
     func waitFor(_ what: String, _ predicate: (String) -> Bool) throws -> String {
         var screen = ""
-        for _ in 0..<100 {
+        for _ in 0..<200 {
             screen = try tmux(["capture-pane", "-p", "-t", session])
             if predicate(screen) { return screen }
             Thread.sleep(forTimeInterval: 0.05)

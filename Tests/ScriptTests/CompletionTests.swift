@@ -8,7 +8,7 @@ final class CompletionTests: XCTestCase {
 
     override func setUpWithError() throws {
         interpreter = try Interpreter(libraries: [("demo", DemoCommands.commands)], output: { _ in }, interrupt: InterruptFlag())
-        try interpreter.run(SourceFile(name: "t", text: "count = 3\ncolor = \"red\"\nproc paint what { }"))
+        try interpreter.run(SourceFile(name: "t", text: "count = 3\ncolor = \"red\"\nproc paint what { }\nr = {size: 1, sub: {deep: 2}, name: x}"))
         folder = FileManager.default.temporaryDirectory.appendingPathComponent("rlr-completion-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder.appendingPathComponent("sub"), withIntermediateDirectories: true)
         for name in ["a.npy", "b.png", "notes.txt"] { try Data().write(to: folder.appendingPathComponent(name)) }
@@ -21,7 +21,7 @@ final class CompletionTests: XCTestCase {
     func testCommandsVerbsAndOptions() {
         XCTAssertEqual(complete("de"), ["demo"])
         XCTAssertEqual(complete("pa"), ["paint"])
-        XCTAssertEqual(complete("demo "), ["fill", "open"])
+        XCTAssertEqual(complete("demo "), ["check", "fill", "open"])
         XCTAssertEqual(complete("demo f"), ["fill"])
         XCTAssertEqual(complete("demo fill 3 --"), ["--value", "--mode"])
         XCTAssertEqual(complete("demo fill 3 --mode "), ["fast", "exact"])
@@ -32,9 +32,12 @@ final class CompletionTests: XCTestCase {
 
     func testVariablesAndNestedCalls() {
         XCTAssertEqual(complete("print $co"), ["$color", "$count"])
+        XCTAssertEqual(complete("print $r.s"), ["$r.size", "$r.sub"])
+        XCTAssertEqual(complete("print $r.sub."), ["$r.sub.deep"])
+        XCTAssertEqual(complete("print $r.nothing."), [])
         XCTAssertEqual(complete("x = (demo f"), ["fill"])
         XCTAssertEqual(complete("print (len $cou"), ["$count"])
-        XCTAssertEqual(complete("if $count > 1 { demo "), ["fill", "open"])
+        XCTAssertEqual(complete("if $count > 1 { demo "), ["check", "fill", "open"])
     }
 
     func testFilePathsFollowTheSpec() {

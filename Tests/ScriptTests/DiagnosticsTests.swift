@@ -32,6 +32,12 @@ enum DemoCommands {
                     options: [OptionSpec("value", .double, default: .double(0), help: "The value."),
                               OptionSpec("mode", .choice(["fast", "exact"]), default: .string("fast"), help: "The mode.")],
                     run: { inv in .list(Array(repeating: .double(try inv.double("value")), count: try inv.int("count"))) }),
+        CommandSpec(path: ["demo", "check"], abstract: "Rejects its default threshold, to show default origins.",
+                    arguments: [ArgumentSpec("count", .int, help: "How many.")],
+                    options: [OptionSpec("threshold", .double, default: .double(0.5), help: "The threshold.")],
+                    run: { inv in
+                        throw CommandError.badArgument(name: "--threshold", reason: "\(try inv.double("threshold")) is too high for \(try inv.int("count")) items")
+                    }),
         CommandSpec(path: ["demo", "open"], abstract: "Fails like a file command.",
                     arguments: [ArgumentSpec("file", .path, help: "A file.")],
                     run: { inv in throw CommandError.badArgument(name: "file", reason: "cannot open '\(try inv.path("file"))'") }),

@@ -36,6 +36,7 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(try run("2 ** 10"), .int(1024))
         XCTAssertEqual(try run("-2 ** 2"), .int(-4))
         XCTAssertEqual(try run("1 < 2 and not (2 < 1)"), .bool(true))
+        XCTAssertEqual(try run("not 0"), .bool(true))
         XCTAssertEqual(try run("\"a\" + \"b\""), .string("ab"))
         XCTAssertEqual(try run("[1 2] + [3]"), .list([.int(1), .int(2), .int(3)]))
         XCTAssertEqual(message("1 / 0"), "division by zero")
@@ -86,7 +87,7 @@ final class InterpreterTests: XCTestCase {
             }
             proc fact n { if $n <= 1 { return 1 }; return ($n * (fact ($n - 1))) }
             x = add 1
-            y = add 1 10 a b c
+            y = add 1 a b c --b 10
             f = fact 10
             """)
         XCTAssertEqual(interpreter.variable("x"), .int(103))
@@ -95,6 +96,9 @@ final class InterpreterTests: XCTestCase {
         XCTAssertNil(interpreter.variable("local"))
         XCTAssertEqual(interpreter.procedures.first?.abstract, "Adds with an offset.")
         XCTAssertEqual(message("add"), "'add' needs <a>")
+        try run("proc flags quiet=false max_count=3 { return [$quiet $max_count] }")
+        XCTAssertEqual(try run("flags --quiet --max-count 5"), .list([.bool(true), .int(5)]))
+        XCTAssertEqual(try run("flags"), .list([.bool(false), .int(3)]))
         XCTAssertEqual(message("proc runaway { runaway }\nrunaway"), "calls nested deeper than 200 (runaway recursion?)")
         XCTAssertEqual(message("proc print x { }"), "'print' is already a command; choose another procedure name")
     }
@@ -142,6 +146,21 @@ final class InterpreterTests: XCTestCase {
         XCTAssertNil(interpreter.variable("zz"))
     }
 
+    func testValueBuiltins() throws {
+        XCTAssertEqual(try run("l = [10 20 30]; i = 1; get $l $i"), .int(20))
+        XCTAssertEqual(try run("get $l -1"), .int(30))
+        XCTAssertEqual(try run("get {a: 1} a"), .int(1))
+        XCTAssertEqual(message("get $l 3"), "bad value for key: list has no member '3'; it has count")
+        XCTAssertEqual(try run("put $l -1 0"), .list([.int(10), .int(20), .int(0)]))
+        XCTAssertEqual(try run("(put {a: 1} b 2).b"), .int(2))
+        XCTAssertEqual(message("put $l 5 0"), "bad value for key: index 5 is outside a list of 3")
+        XCTAssertEqual(try run("round 3.14159 2"), .double(3.14))
+        XCTAssertEqual(try run("round -2.5"), .int(-3))
+        XCTAssertEqual(try run("join [a 1 2.5] \", \""), .string("a, 1, 2.5"))
+        XCTAssertEqual(try run("split \" a  b \""), .list([.string("a"), .string("b")]))
+        XCTAssertEqual(try run("split a/b/ /"), .list([.string("a"), .string("b"), .string("")]))
+    }
+
     func testHelpIsDerivedFromSpecs() throws {
         try run("help print")
         XCTAssertTrue(printed.value.hasPrefix("print: Prints values separated by spaces.\n\nusage: print [<values>...]"), printed.value)
@@ -159,6 +178,17 @@ final class InterpreterTests: XCTestCase {
         XCTAssertEqual(interpreter.variable("sourced"), .int(42))
         XCTAssertEqual(try run("hello"), .string("hi"))
         XCTAssertEqual(message("source /nonexistent.rlr"), "bad value for file: cannot read '/nonexistent.rlr'")
+        try "x = 1\nprint $missing\n".write(toFile: path, atomically: true, encoding: .utf8)
+        XCTAssertThrowsError(try run("\n  source \(path)")) { error in
+            XCTAssertEqual("\(error)", """
+                \(path):2:7: error: unknown variable '$missing'
+                print $missing
+                      ^~~~~~~~
+                t.rlr:2:3: note: in 'source' called here
+                  source \(path)
+                  ^\(String(repeating: "~", count: "source \(path)".count - 1))
+                """)
+        }
     }
 
     func testAbbreviationsOnlyWhenAllowed() throws {

@@ -85,7 +85,7 @@ final class ParserTests: XCTestCase {
         XCTAssertEqual(parseError("x = " + deep)?.diagnostic.message, "nested deeper than 200 levels")
         XCTAssertEqual(parseError("x = " + String(repeating: "- ", count: 300) + "1")?.diagnostic.message, "nested deeper than 200 levels")
         XCTAssertEqual(parseError("x = 1" + String(repeating: " + 1", count: 20_000))?.diagnostic.message, "more than 10000 operands in one expression")
-        for text in ["x = ", "if 1\n{ }", "print 1 + 2", "}", "break", "return 1", "1 +* 2", "print \"\\q\"", "x = )"] {
+        for text in ["x = ", "if 1\n{ }", "proc f rest... a { }", "print 1 + 2", "}", "break", "return 1", "1 +* 2", "print \"\\q\"", "x = )"] {
             let error = parseError(text)
             XCTAssertNotNil(error, text)
             XCTAssertEqual(error?.isIncomplete, false, text)

@@ -2,7 +2,7 @@ import Commands
 
 /// The commands every interpreter has, declared with the same specs as library commands.
 public enum Builtins {
-    public static let commands: [CommandSpec] = language + help + session
+    public static let commands: [CommandSpec] = language + values + help + session
 }
 
 extension Invocation {
