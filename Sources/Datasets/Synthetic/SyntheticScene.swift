@@ -23,8 +23,23 @@ extension SyntheticScene {
     }
 }
 
+/// A texture fills the whole image: the object is everywhere, and defects may sit anywhere away
+/// from the borders.
+protocol TextureScene: SyntheticScene {
+    var size: Float { get }
+}
+
+extension TextureScene {
+    func objectColor(_ x: Float, _ y: Float) -> SIMD3<Float> { color(x, y) }
+    func background(_ x: Float, _ y: Float) -> SIMD3<Float> { color(x, y) }
+    func objectCoverage(_ x: Float, _ y: Float) -> Float { 1 }
+    func defectSite(_ generator: inout RandomGenerator) -> SIMD2<Float> {
+        SIMD2(generator.uniform(0.15...0.85), generator.uniform(0.15...0.85)) * size
+    }
+}
+
 /// A plain-woven fabric (texture): threads alternating over and under, fibre noise, a beige dye.
-struct WeaveScene: SyntheticScene {
+struct WeaveScene: TextureScene {
     let size: Float
     let period: Float
     let phase: SIMD2<Float>
@@ -54,17 +69,11 @@ struct WeaveScene: SyntheticScene {
         return dye * shade
     }
 
-    func objectColor(_ x: Float, _ y: Float) -> SIMD3<Float> { color(x, y) }
-    func background(_ x: Float, _ y: Float) -> SIMD3<Float> { color(x, y) }
-    func objectCoverage(_ x: Float, _ y: Float) -> Float { 1 }
-    func defectSite(_ generator: inout RandomGenerator) -> SIMD2<Float> {
-        SIMD2(generator.uniform(0.15...0.85), generator.uniform(0.15...0.85)) * size
-    }
     var scratchColor: SIMD3<Float> { SIMD3(0.25, 0.2, 0.15) }
 }
 
 /// Speckled stone (texture): fractal noise in grey-blue with dark and light grains.
-struct GraniteScene: SyntheticScene {
+struct GraniteScene: TextureScene {
     let size: Float
     let base: SIMD3<Float>
     let clouds: ValueNoise
@@ -84,12 +93,6 @@ struct GraniteScene: SyntheticScene {
         return c
     }
 
-    func objectColor(_ x: Float, _ y: Float) -> SIMD3<Float> { color(x, y) }
-    func background(_ x: Float, _ y: Float) -> SIMD3<Float> { color(x, y) }
-    func objectCoverage(_ x: Float, _ y: Float) -> Float { 1 }
-    func defectSite(_ generator: inout RandomGenerator) -> SIMD2<Float> {
-        SIMD2(generator.uniform(0.15...0.85), generator.uniform(0.15...0.85)) * size
-    }
     var scratchColor: SIMD3<Float> { SIMD3(0.88, 0.88, 0.9) }
 }
 
