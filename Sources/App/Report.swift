@@ -8,7 +8,7 @@ import Tensors
 ///
 /// Cells are separated by lines starting with `# %%` (the rest of the line is the cell's title). Each cell's
 /// source, printed output, value, error, and the PNG files it wrote into DIR (or returned as a path) go into
-/// `DIR/index.md`; a cell of comment lines only becomes prose. Scripts find the report folder in `$report_dir`. Execution stops at the first error.
+/// `DIR/index.md` (and the same as a page, `DIR/index.html`); a cell of comment lines only becomes prose. Scripts find the report folder in `$report_dir`. Execution stops at the first error.
 enum Report {
     struct Cell {
         var title: String
@@ -121,6 +121,8 @@ enum Report {
         }
         do {
             try AtomicFile.write(Data(markdown.utf8), to: folder + "/index.md")
+            let html = ReportHTML.render(markdown: markdown, title: (path as NSString).lastPathComponent)
+            try AtomicFile.write(Data(html.utf8), to: folder + "/index.html")
         } catch {
             App.printError("rlr run: \(error)")
             return 73

@@ -80,5 +80,11 @@ final class ShellFormTests: XCTestCase {
         XCTAssertTrue(FileManager.default.fileExists(atPath: report.appendingPathComponent("gray.png").path))
         XCTAssertTrue(index.contains("nb.rlr:9:12: error: unknown variable '$nothing'"), index)
         XCTAssertTrue(index.contains("## Never") && index.contains("_Not run: an earlier cell failed._"), index)
+        let page = try String(contentsOf: report.appendingPathComponent("index.html"), encoding: .utf8)
+        XCTAssertTrue(page.contains("<h2>Setup</h2>"), page)
+        XCTAssertTrue(page.contains("<pre><code>x = tensor arange 4\nprint &quot;x =&quot; $x</code></pre>"), page)
+        XCTAssertTrue(page.contains("<p><img src=\"gray.png\" alt=\"gray.png\"></p>"), page)
+        XCTAssertTrue(page.contains("<p>Value: <code>6.0</code></p>"), page)
+        XCTAssertTrue(page.contains("<p><em>Not run: an earlier cell failed.</em></p>"), page)
     }
 }
