@@ -9,8 +9,8 @@ enum BenchmarkCommandLine {
     static func run(_ arguments: [String]) throws -> String {
         if arguments.first == "pointwise" { return PointwiseBenchmark().run() }
         if arguments.first == "depthwise" { return DepthwiseBenchmark().run() }
-        if arguments.first == "tensor" || arguments.first == "train" {
-            // JSON lines for scripts/bench/run: rlr-bench tensor|train [--warmup N] [--repeat N]
+        if ["tensor", "train", "score"].contains(arguments.first) {
+            // JSON lines for scripts/bench/run: rlr-bench tensor|train|score [--warmup N] [--repeat N]
             var timing = Timing()
             var rest = arguments.dropFirst()
             while let option = rest.popFirst() {
@@ -21,7 +21,11 @@ enum BenchmarkCommandLine {
                 default: throw UsageError(description: "unknown option \(option)")
                 }
             }
-            if arguments.first == "tensor" { TensorBenchmarks.run(timing: timing) } else { TrainBenchmarks.run(timing: timing) }
+            switch arguments.first {
+            case "tensor": TensorBenchmarks.run(timing: timing)
+            case "train": TrainBenchmarks.run(timing: timing)
+            default: try ScoreBenchmarks.run(timing: timing)
+            }
             return ""
         }
         guard arguments.first == "backbone" else { throw UsageError(description: "unknown benchmark \(arguments.first ?? "(none)")") }
