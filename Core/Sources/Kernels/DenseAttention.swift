@@ -1,9 +1,9 @@
 import Glibc
 
-/// Fused scaled dot-product attention `softmax(q kᵀ * scale + mask) v` that never materialises the
-/// whole `[Nq, Nk]` probability matrix: query rows are processed in blocks whose logits fit in
-/// cache, and the backward pass recomputes them from the saved row log-sum-exp (as
-/// FlashAttention does). Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared);
+/// Fused scaled dot-product attention `softmax(q kᵀ * scale + mask) v`: query rows are processed in
+/// blocks whose logits fit in cache. The forward pass may keep the probabilities `[B, H, Nq, Nk]`
+/// for the backward pass (when the caller can afford the memory); otherwise the backward pass
+/// recomputes them block by block from the saved row log-sum-exp, as FlashAttention does. Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared);
 /// optional additive `mask [Nq, Nk]` (0 / -inf); all contiguous.
 public struct DenseAttentionShape: Sendable {
     public var batch, heads, queries, keys, headDim: Int
@@ -23,21 +23,25 @@ public struct DenseAttentionShape: Sendable {
 }
 
 public enum DenseAttention {
-    /// Writes `out [B, H, Nq, d]` and the per-row log-sum-exp `lse [B, H, Nq]` of the masked, scaled logits.
+    /// Writes `out [B, H, Nq, d]` and the per-row log-sum-exp `lse [B, H, Nq]` of the masked, scaled
+    /// logits, and, when `keptProbabilities` is given, the probabilities `[B, H, Nq, Nk]` there.
     public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                mask: UnsafePointer<Float>?, shape s: DenseAttentionShape, scale: Float,
-                               output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>) {
+                               output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>,
+                               keptProbabilities: UnsafeMutablePointer<Float>? = nil) {
+        let kept = keptProbabilities.map(SendablePointer.init)
         let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
         let pm = mask.map(SendableConstPointer.init)
         let (po, pl) = (SendablePointer(output), SendablePointer(logSumExp))
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
         Parallel.forEachChunk(s.batch * s.heads * s.blocks, grain: 1) { range in
-            let logits = allocateFloats(rowsPerBlock * nk)
-            defer { logits.deallocate() }
+            let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil
+            defer { scratch?.deallocate() }
             for task in range {
                 let unit = task / s.blocks, first = (task % s.blocks) * rowsPerBlock
                 let (b, h) = (unit / s.heads, unit % s.heads)
                 let rows = Swift.min(rowsPerBlock, s.queries - first)
+                let logits = kept.map { $0.base + (unit * s.queries + first) * nk } ?? scratch!
                 sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: pq.base + s.queryOffset(b, h, row: first), lda: d,
                       b: pk.base + s.keyOffset(b, h), ldb: d, c: logits, ldc: nk)
                 for r in 0..<rows {
@@ -52,32 +56,41 @@ public enum DenseAttention {
     }
 
     /// Gradients given `dOut`; `dq` is overwritten, `dk` and `dv` (shaped like k, v) accumulate.
-    /// Heads run in parallel, so shared keys/values are written by one thread only.
+    /// `keptProbabilities` are the forward pass's (nil: recomputed). Heads run in parallel, so
+    /// shared keys/values are written by one thread only.
     public static func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
                                 mask: UnsafePointer<Float>?, shape s: DenseAttentionShape, scale: Float,
                                 output: UnsafePointer<Float>, logSumExp: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+                                keptProbabilities: UnsafePointer<Float>? = nil,
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>) {
+        let kept = keptProbabilities.map(SendableConstPointer.init)
         let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
         let pm = mask.map(SendableConstPointer.init)
         let (po, pl, pg) = (SendableConstPointer(output), SendableConstPointer(logSumExp), SendableConstPointer(outputGradient))
         let (pdq, pdk, pdv) = (SendablePointer(dq), SendablePointer(dk), SendablePointer(dv))
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
         Parallel.forEachChunk(s.heads, grain: 1) { heads in
-            let probabilities = allocateFloats(rowsPerBlock * nk), gradient = allocateFloats(rowsPerBlock * nk)
-            defer { probabilities.deallocate(); gradient.deallocate() }
+            let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil, gradient = allocateFloats(rowsPerBlock * nk)
+            defer { scratch?.deallocate(); gradient.deallocate() }
             for h in heads {
                 for b in 0..<s.batch {
                     let unit = b * s.heads + h
                     for block in 0..<s.blocks {
                         let first = block * rowsPerBlock, rows = Swift.min(rowsPerBlock, s.queries - first)
                         let qBlock = pq.base + s.queryOffset(b, h, row: first), gBlock = pg.base + s.queryOffset(b, h, row: first)
-                        // P = exp(scale q kᵀ + mask - lse)
-                        sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d,
-                              b: pk.base + s.keyOffset(b, h), ldb: d, c: probabilities, ldc: nk)
-                        for r in 0..<rows {
-                            let row = probabilities + r * nk
-                            if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
-                            normalizeRow(row, logSumExp: pl[unit * s.queries + first + r], nk)
+                        // P = exp(scale q kᵀ + mask - lse), kept from the forward pass or recomputed
+                        let probabilities: UnsafePointer<Float>
+                        if let kept {
+                            probabilities = kept.base + (unit * s.queries + first) * nk
+                        } else {
+                            sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d,
+                                  b: pk.base + s.keyOffset(b, h), ldb: d, c: scratch!, ldc: nk)
+                            for r in 0..<rows {
+                                let row = scratch! + r * nk
+                                if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
+                                normalizeRow(row, logSumExp: pl[unit * s.queries + first + r], nk)
+                            }
+                            probabilities = UnsafePointer(scratch!)
                         }
                         // dV += Pᵀ dO ; dP = dO vᵀ
                         sgemm(transposeA: true, m: nk, n: d, k: rows, a: probabilities, lda: nk, b: gBlock, ldb: d,

@@ -35,9 +35,15 @@ public struct NeighborTable: @unchecked Sendable {
 }
 
 extension Tensor {
+    /// Largest probability tensor (bytes) the fused attention keeps for its backward pass; above it
+    /// the backward pass recomputes the probabilities (slower, but memory stays O(N)).
+    nonisolated(unsafe) public static var attentionProbabilityBudget = 512 << 20
+
     /// Scaled dot-product attention `softmax(q kᵀ / sqrt(d) + mask) v` over `[B, H, N, d]` tensors,
-    /// fused: the `[Nq, Nk]` probabilities are never stored (the backward pass recomputes them).
-    /// `k`/`v` may have batch 1 (shared by the batch); `additiveMask [Nq, Nk]` adds 0 or -inf.
+    /// fused (no separate mask, softmax or transpose passes). When gradients are recorded and the
+    /// `[B, H, Nq, Nk]` probabilities fit `attentionProbabilityBudget` they are kept for the backward
+    /// pass; otherwise it recomputes them. `k`/`v` may have batch 1 (shared by the batch);
+    /// `additiveMask [Nq, Nk]` adds 0 or -inf.
     public static func scaledDotProductAttention(query q: Tensor, key k: Tensor, value v: Tensor,
                                                  additiveMask: Tensor? = nil) -> Tensor {
         precondition(q.rank == 4 && k.rank == 4 && v.rank == 4 && k.shape.dropFirst() == v.shape.dropFirst()
@@ -54,9 +60,13 @@ extension Tensor {
         let (qc, kc, vc) = (q.contiguous().detached(), k.contiguous().detached(), v.contiguous().detached())
         let mask = additiveMask?.contiguous().detached()
         let logSumExp = Tensor.zeros([q.shape[0], q.shape[1], q.shape[2]])
+        let recording = GradMode.isEnabled && [q, k, v].contains { $0.requiresGrad }
+        let kept = recording && q.shape[0] * q.shape[1] * q.shape[2] * k.shape[2] * 4 <= attentionProbabilityBudget
+            ? Tensor(shape: [q.shape[0], q.shape[1], q.shape[2], k.shape[2]]) { _ in } : nil
         let output = Tensor(shape: q.shape) { out in
             DenseAttention.forward(q: qc.pointer, k: kc.pointer, v: vc.pointer, mask: mask.map { UnsafePointer($0.pointer) },
-                                   shape: shape, scale: scale, output: out.baseAddress!, logSumExp: logSumExp.pointer)
+                                   shape: shape, scale: scale, output: out.baseAddress!, logSumExp: logSumExp.pointer,
+                                   keptProbabilities: kept?.pointer)
         }
         let outputValue = output.detached()
         return record(output, inputs: [q, k, v]) { g in
@@ -64,7 +74,8 @@ extension Tensor {
             let (dq, dk, dv) = (Tensor.zeros(qc.shape), Tensor.zeros(kc.shape), Tensor.zeros(vc.shape))
             DenseAttention.backward(q: qc.pointer, k: kc.pointer, v: vc.pointer, mask: mask.map { UnsafePointer($0.pointer) },
                                     shape: shape, scale: scale, output: outputValue.pointer, logSumExp: logSumExp.pointer,
-                                    outputGradient: gradient.pointer, dq: dq.pointer, dk: dk.pointer, dv: dv.pointer)
+                                    outputGradient: gradient.pointer, keptProbabilities: kept.map { UnsafePointer($0.pointer) },
+                                    dq: dq.pointer, dk: dk.pointer, dv: dv.pointer)
             return [dq, dk, dv]
         }
     }
