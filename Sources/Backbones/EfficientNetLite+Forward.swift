@@ -106,27 +106,34 @@ extension EfficientNetLite {
                           into: sink.tensor.pointer + index * sink.channels * sink.pixels)
             }
         }
-        // Stem: im2col, then `[P, 27] x [27, 32]` as a 1x1 convolution of the columns.
         var input = image
         if scaling == .unitRange {
             let count = 3 * plan.stem.height * plan.stem.width
             for i in 0..<count { workspace.image[i] = image[i] * Self.unitRangeScale + Self.unitRangeShift }
             input = UnsafePointer(workspace.image)
         }
-        im2col(input, plan.stem, into: workspace.columns)
-        let stemPixels = plan.stem.columnCount
-        let columns = SendablePointer(workspace.columns)
-        var current = SendablePointer(workspace.x), spare = SendablePointer(workspace.y)
-        let stemOut = current
-        let stem = stem
-        split(stemPixels, grain: 256) { rows in
-            // The columns `[27, P]` read as pixels with channel stride P.
-            pointwiseConvolutionDirect(PixelLayout(columns.base + rows.lowerBound, pixelStride: 1, channelStride: stemPixels),
-                                       pixels: rows.count, inputChannels: plan.stem.columnRows, weights: stem.weights.pointer,
-                                       bias: stem.bias.pointer, outputChannels: stem.outputChannels, epilogue: .biasReLU6,
-                                       output: stemOut.base + rows.lowerBound * stem.outputChannels)
+        // Stem rows: gather their 3x3x3 patches, then `[P, 27] x [27, 32]` as a 1x1 convolution.
+        let image = SendableConstPointer(input), columns = SendablePointer(workspace.columns)
+        let stem = stem, stemGeometry = plan.stem, patch = plan.stem.columnRows
+        func stemRows(_ rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+            let target = SendablePointer(output), outW = stemGeometry.outputWidth
+            split(rows.count, grain: 4) { part in
+                let first = rows.lowerBound + part.lowerBound, pixels = part.count * outW
+                let patches = columns.base + part.lowerBound * outW * patch
+                gatherPatches(image.base, stemGeometry, rows: first..<(first + part.count), into: patches)
+                pointwiseConvolutionDirect(PixelLayout(patches, pixelStride: patch, channelStride: 1), pixels: pixels,
+                                           inputChannels: patch, weights: stem.weights.pointer, bias: stem.bias.pointer,
+                                           outputChannels: stem.outputChannels, epilogue: .biasReLU6,
+                                           output: target.base + part.lowerBound * outW * stem.outputChannels)
+            }
         }
-        deliver(.stem, stemOut.base)
+        var current = SendablePointer(workspace.x), spare = SendablePointer(workspace.y)
+        // The stem runs ahead unless block 0 consumes its rows band by band (it has no expand conv).
+        let stemFeedsBlock = blocks[0].expand == nil && step(.block(0)) <= plan.depth && !sinks.contains { $0.point == .stem }
+        if !stemFeedsBlock {
+            stemRows(0..<stemGeometry.outputHeight, into: current.base)
+            deliver(.stem, current.base)
+        }
         let expanded = SendablePointer(workspace.expanded), depthwiseOut = SendablePointer(workspace.depthwise)
         for (i, block) in blocks.enumerated() {
             let g = plan.depthwise[i]
@@ -146,7 +153,7 @@ extension EfficientNetLite {
             for bandStart in stride(from: 0, to: g.outputHeight, by: bandRows) {
                 let bandEnd = min(g.outputHeight, bandStart + bandRows)
                 var source = current
-                if let expand = block.expand {
+                if block.expand != nil || (i == 0 && stemFeedsBlock) {
                     let first = wholeMap ? 0 : max(0, bandStart * g.strideY - g.padTop)
                     let needed = min(g.height, (bandEnd - 1) * g.strideY - g.padTop + g.kernelHeight)
                     if first > windowFirstRow {
@@ -155,10 +162,13 @@ extension EfficientNetLite {
                         windowFirstRow = first
                         expandedRows = max(expandedRows, first)
                     }
-                    let newRows = expandedRows..<needed
-                    pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
-                              expand, epilogue: .biasReLU6,
-                              into: expanded.base + (newRows.lowerBound - windowFirstRow) * rowFloats, split: split)
+                    let newRows = expandedRows..<needed, target = expanded.base + (newRows.lowerBound - windowFirstRow) * rowFloats
+                    if let expand = block.expand {
+                        pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
+                                  expand, epilogue: .biasReLU6, into: target, split: split)
+                    } else {
+                        stemRows(newRows, into: target)
+                    }
                     expandedRows = needed
                     // The window addressed as the whole map (rows outside it are never read).
                     source = SendablePointer(expanded.base - windowFirstRow * rowFloats)
@@ -235,7 +245,8 @@ struct Plan: Sendable {
         stem = .same(channels: 3, height: height, width: width, kernel: network.stem.kernel, stride: network.stem.stride)
         self.depth = depth
         var (h, w) = (stem.outputHeight, stem.outputWidth)
-        var activation = h * w * network.stem.outputChannels, expanded = 0, depthwiseSize = 0
+        // The expanded buffer also holds the stem's output when the stem feeds block 0 row by row.
+        var activation = h * w * network.stem.outputChannels, expanded = activation, depthwiseSize = 0
         var geometries: [ConvGeometry] = []
         for (i, block) in network.blocks.enumerated() {
             let g = ConvGeometry.same(channels: block.depthwise.inputChannels, height: h, width: w,
@@ -251,7 +262,7 @@ struct Plan: Sendable {
         if network.step(.head) <= depth { expanded = max(expanded, h * w * network.head.outputChannels) }
         depthwise = geometries
         imageFloats = 3 * height * width
-        columnFloats = stem.columnRows * stem.columnCount
+        columnFloats = stem.columnRows * stem.columnCount  // patches [P, 27] of the whole stem output
         activationFloats = activation
         expandedFloats = expanded
         depthwiseFloats = depthwiseSize

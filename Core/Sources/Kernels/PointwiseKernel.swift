@@ -16,20 +16,17 @@ public struct PixelLayout {
     }
 }
 
-/// The epilogue as plain values, so that the inner loops test a flag instead of switching on an enum.
-private struct Finish {
-    let clamp: Bool
-    let residual: UnsafePointer<Float>?
+/// The epilogue on one vector of outputs at `offset`: residual added, or ReLU6 when `clamp`.
+@inline(__always)
+private func finish(_ v: SIMD16<Float>, _ clamp: Bool, _ residual: UnsafePointer<Float>?, _ offset: Int) -> SIMD16<Float> {
+    if let residual { return v + load16(residual + offset) }
+    return clamp ? relu6(v) : v
+}
 
-    @inline(__always) func callAsFunction(_ v: SIMD16<Float>, _ offset: Int) -> SIMD16<Float> {
-        if let residual { return v + load16(residual + offset) }
-        return clamp ? relu6(v) : v
-    }
-
-    @inline(__always) func callAsFunction(_ v: SIMD8<Float>, _ offset: Int) -> SIMD8<Float> {
-        if let residual { return v + load8(residual + offset) }
-        return clamp ? relu6(v) : v
-    }
+@inline(__always)
+private func finish(_ v: SIMD8<Float>, _ clamp: Bool, _ residual: UnsafePointer<Float>?, _ offset: Int) -> SIMD8<Float> {
+    if let residual { return v + load8(residual + offset) }
+    return clamp ? relu6(v) : v
 }
 
 /// 1x1 convolution `output[p, :] = epilogue(bias + sum_c input(p, c) * weights[c, :])` without SGEMM.
@@ -42,18 +39,18 @@ public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputC
     // One inlined copy of the loops per epilogue, so that none of them tests the epilogue per store.
     switch epilogue {
     case .bias:
-        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: nil))
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, false, nil)
     case .biasReLU6:
-        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: true, residual: nil))
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, true, nil)
     case .biasResidual(let residual):
-        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: residual))
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, false, residual)
     }
 }
 
 @inline(__always)
 private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannels: Int, _ weights: UnsafePointer<Float>,
                              _ bias: UnsafePointer<Float>, _ outputChannels: Int, _ epilogue: Epilogue,
-                             _ output: UnsafeMutablePointer<Float>, _ finish: Finish) {
+                             _ output: UnsafeMutablePointer<Float>, _ clamp: Bool, _ residual: UnsafePointer<Float>?) {
     let n = outputChannels, ps = input.pixelStride, cs = input.channelStride
     var p = 0
     while p + 6 <= pixels {
@@ -73,12 +70,12 @@ private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannel
                 a5 = a5.addingProduct(SIMD16(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store16(finish(a0, o), output + o)
-            store16(finish(a1, o + n), output + o + n)
-            store16(finish(a2, o + 2 * n), output + o + 2 * n)
-            store16(finish(a3, o + 3 * n), output + o + 3 * n)
-            store16(finish(a4, o + 4 * n), output + o + 4 * n)
-            store16(finish(a5, o + 5 * n), output + o + 5 * n)
+            store16(finish(a0, clamp, residual, o), output + o)
+            store16(finish(a1, clamp, residual, o + n), output + o + n)
+            store16(finish(a2, clamp, residual, o + 2 * n), output + o + 2 * n)
+            store16(finish(a3, clamp, residual, o + 3 * n), output + o + 3 * n)
+            store16(finish(a4, clamp, residual, o + 4 * n), output + o + 4 * n)
+            store16(finish(a5, clamp, residual, o + 5 * n), output + o + 5 * n)
             c += 16
         }
         while c + 8 <= n {
@@ -95,12 +92,12 @@ private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannel
                 a5 = a5.addingProduct(SIMD8(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store8(finish(a0, o), output + o)
-            store8(finish(a1, o + n), output + o + n)
-            store8(finish(a2, o + 2 * n), output + o + 2 * n)
-            store8(finish(a3, o + 3 * n), output + o + 3 * n)
-            store8(finish(a4, o + 4 * n), output + o + 4 * n)
-            store8(finish(a5, o + 5 * n), output + o + 5 * n)
+            store8(finish(a0, clamp, residual, o), output + o)
+            store8(finish(a1, clamp, residual, o + n), output + o + n)
+            store8(finish(a2, clamp, residual, o + 2 * n), output + o + 2 * n)
+            store8(finish(a3, clamp, residual, o + 3 * n), output + o + 3 * n)
+            store8(finish(a4, clamp, residual, o + 4 * n), output + o + 4 * n)
+            store8(finish(a5, clamp, residual, o + 5 * n), output + o + 5 * n)
             c += 8
         }
         if c < n { pointwiseScalar(input, pixels: p..<(p + 6), channels: c..<n, inputChannels, weights, bias, n, epilogue, output) }
