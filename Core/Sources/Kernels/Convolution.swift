@@ -139,7 +139,10 @@ public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGe
                                  kyRange: kyRange, channel: c)
                 ox += 1
             }
-            while ox + 4 <= interiorEnd {
+            while ox < interiorEnd && interiorEnd - interiorStart >= 4 {
+                // The last block of four is moved back to end at `interiorEnd` (recomputing a few pixels)
+                // instead of leaving up to three pixels to the slower clipped path.
+                ox = min(ox, interiorEnd - 4)
                 let left = ox * s - g.padLeft
                 let b = load16(bias + c)
                 var a0 = b, a1 = b, a2 = b, a3 = b
