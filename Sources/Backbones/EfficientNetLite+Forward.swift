@@ -149,35 +149,28 @@ extension EfficientNetLite {
                 || g.height * rowFloats <= 4 * Self.bandFloats
             let bandRows = wholeMap ? g.outputHeight : max(1, Self.bandFloats / (g.strideY * rowFloats))
             let depthwise = block.depthwise
-            var windowFirstRow = 0, expandedRows = 0
+            var window = RowWindow(buffer: expanded.base, rowFloats: rowFloats)
             for bandStart in stride(from: 0, to: g.outputHeight, by: bandRows) {
                 let bandEnd = min(g.outputHeight, bandStart + bandRows)
                 var source = current
                 if block.expand != nil || (i == 0 && stemFeedsBlock) {
                     let first = wholeMap ? 0 : max(0, bandStart * g.strideY - g.padTop)
                     let needed = min(g.height, (bandEnd - 1) * g.strideY - g.padTop + g.kernelHeight)
-                    if first > windowFirstRow {
-                        let kept = max(0, expandedRows - first)
-                        (expanded.base).update(from: expanded.base + (expandedRows - kept - windowFirstRow) * rowFloats, count: kept * rowFloats)
-                        windowFirstRow = first
-                        expandedRows = max(expandedRows, first)
-                    }
-                    let newRows = expandedRows..<needed, target = expanded.base + (newRows.lowerBound - windowFirstRow) * rowFloats
+                    let newRows = window.slide(keepingFrom: first, upTo: needed)
                     if let expand = block.expand {
                         pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
-                                  expand, epilogue: .biasReLU6, into: target, split: split)
+                                  expand, epilogue: .biasReLU6, into: window.row(newRows.lowerBound), split: split)
                     } else {
-                        stemRows(newRows, into: target)
+                        stemRows(newRows, into: window.row(newRows.lowerBound))
                     }
-                    expandedRows = needed
-                    // The window addressed as the whole map (rows outside it are never read).
-                    source = SendablePointer(expanded.base - windowFirstRow * rowFloats)
+                    source = SendablePointer(window.origin)
                 }
                 if !runsBlock { break }
-                let input = source, window = SendablePointer(depthwiseOut.base - bandStart * g.outputWidth * g.channels)
+                // The band's depthwise output sits at the top of its buffer (addressed as the whole map).
+                let input = source, output = SendablePointer(depthwiseOut.base - bandStart * g.outputWidth * g.channels)
                 split(bandEnd - bandStart, grain: 1) { rows in
                     depthwiseConvolutionReLU6(input.base, g, weights: depthwise.weights.pointer, bias: depthwise.bias.pointer,
-                                              output: window.base, rows: (bandStart + rows.lowerBound)..<(bandStart + rows.upperBound))
+                                              output: output.base, rows: (bandStart + rows.lowerBound)..<(bandStart + rows.upperBound))
                 }
                 let firstPixel = bandStart * g.outputWidth, outputs = block.project.outputChannels
                 pointwise(depthwiseOut.base, pixels: (bandEnd - bandStart) * g.outputWidth, block.project,
@@ -212,6 +205,38 @@ extension EfficientNetLite {
                                  outputChannels: layer.outputChannels, epilogue: part, output: target.base + offset)
         }
     }
+}
+
+/// The rows of a map held in a buffer: a window `[first, end)` of map rows at the top of `buffer`.
+private struct RowWindow {
+    let buffer: UnsafeMutablePointer<Float>
+    let rowFloats: Int
+    private(set) var first = 0, end = 0
+
+    init(buffer: UnsafeMutablePointer<Float>, rowFloats: Int) {
+        self.buffer = buffer
+        self.rowFloats = rowFloats
+    }
+
+    /// Drops rows before `keepFirst` (moving the kept ones to the top) and extends the window to `needed`;
+    /// returns the rows the caller must now compute (at `row(_:)`).
+    mutating func slide(keepingFrom keepFirst: Int, upTo needed: Int) -> Range<Int> {
+        if keepFirst > first {
+            let kept = max(0, end - keepFirst)
+            buffer.update(from: buffer + (end - kept - first) * rowFloats, count: kept * rowFloats)
+            first = keepFirst
+            end = max(end, keepFirst)
+        }
+        let fresh = end..<max(end, needed)
+        end = fresh.upperBound
+        return fresh
+    }
+
+    /// Where map row `y` (inside the window) is stored.
+    func row(_ y: Int) -> UnsafeMutablePointer<Float> { buffer + (y - first) * rowFloats }
+
+    /// The window addressed as the whole map: row y at `origin + y * rowFloats` (only window rows are valid).
+    var origin: UnsafeMutablePointer<Float> { buffer - first * rowFloats }
 }
 
 /// Where a requested tap is copied: `tensor` `[N, channels, h, w]` with `pixels` = h * w.
