@@ -16,19 +16,6 @@ public struct PixelLayout {
     }
 }
 
-/// The epilogue on one vector of outputs at `offset`: residual added, or ReLU6 when `clamp`.
-@inline(__always)
-private func finish(_ v: SIMD16<Float>, _ clamp: Bool, _ residual: UnsafePointer<Float>?, _ offset: Int) -> SIMD16<Float> {
-    if let residual { return v + load16(residual + offset) }
-    return clamp ? relu6(v) : v
-}
-
-@inline(__always)
-private func finish(_ v: SIMD8<Float>, _ clamp: Bool, _ residual: UnsafePointer<Float>?, _ offset: Int) -> SIMD8<Float> {
-    if let residual { return v + load8(residual + offset) }
-    return clamp ? relu6(v) : v
-}
-
 /// 1x1 convolution `output[p, :] = epilogue(bias + sum_c input(p, c) * weights[c, :])` without SGEMM.
 ///
 /// `weights` is `[inputChannels, outputChannels]`, `output` (and a residual) `[pixels, outputChannels]`.
@@ -70,12 +57,15 @@ private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannel
                 a5 = a5.addingProduct(SIMD16(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store16(finish(a0, clamp, residual, o), output + o)
-            store16(finish(a1, clamp, residual, o + n), output + o + n)
-            store16(finish(a2, clamp, residual, o + 2 * n), output + o + 2 * n)
-            store16(finish(a3, clamp, residual, o + 3 * n), output + o + 3 * n)
-            store16(finish(a4, clamp, residual, o + 4 * n), output + o + 4 * n)
-            store16(finish(a5, clamp, residual, o + 5 * n), output + o + 5 * n)
+            // The epilogue written out: the optimiser does not inline a helper here.
+            if let residual {
+                a0 += load16(residual + o); a1 += load16(residual + o + n); a2 += load16(residual + o + 2 * n)
+                a3 += load16(residual + o + 3 * n); a4 += load16(residual + o + 4 * n); a5 += load16(residual + o + 5 * n)
+            } else if clamp {
+                a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3); a4 = relu6(a4); a5 = relu6(a5)
+            }
+            store16(a0, output + o); store16(a1, output + o + n); store16(a2, output + o + 2 * n)
+            store16(a3, output + o + 3 * n); store16(a4, output + o + 4 * n); store16(a5, output + o + 5 * n)
             c += 16
         }
         while c + 8 <= n {
@@ -92,12 +82,15 @@ private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannel
                 a5 = a5.addingProduct(SIMD8(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store8(finish(a0, clamp, residual, o), output + o)
-            store8(finish(a1, clamp, residual, o + n), output + o + n)
-            store8(finish(a2, clamp, residual, o + 2 * n), output + o + 2 * n)
-            store8(finish(a3, clamp, residual, o + 3 * n), output + o + 3 * n)
-            store8(finish(a4, clamp, residual, o + 4 * n), output + o + 4 * n)
-            store8(finish(a5, clamp, residual, o + 5 * n), output + o + 5 * n)
+            // The epilogue written out: the optimiser does not inline a helper here.
+            if let residual {
+                a0 += load8(residual + o); a1 += load8(residual + o + n); a2 += load8(residual + o + 2 * n)
+                a3 += load8(residual + o + 3 * n); a4 += load8(residual + o + 4 * n); a5 += load8(residual + o + 5 * n)
+            } else if clamp {
+                a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3); a4 = relu6(a4); a5 = relu6(a5)
+            }
+            store8(a0, output + o); store8(a1, output + o + n); store8(a2, output + o + 2 * n)
+            store8(a3, output + o + 3 * n); store8(a4, output + o + 4 * n); store8(a5, output + o + 5 * n)
             c += 8
         }
         if c < n { pointwiseScalar(input, pixels: p..<(p + 6), channels: c..<n, inputChannels, weights, bias, n, epilogue, output) }
