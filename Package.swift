@@ -2,7 +2,8 @@
 // rlr: unsupervised multi-class anomaly detection (RLR, ECCV 2024) in Swift, on the CPU.
 // Layers, low to high (dependencies point down):
 //   Core package (RLRCore, dynamic): COpenBLAS -> Kernels -> Tensors -> NN, Commands
-//   this package: system libraries -> domain modules -> language -> REPL -> rlr
+//   this package: system libraries -> domain modules (Imaging, Datasets, Metrics, RLRModel)
+//   -> command libraries -> Library (the list) -> the language and REPL -> App -> rlr
 import PackageDescription
 
 let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
@@ -24,26 +25,65 @@ let package = Package(
         .systemLibrary(name: "CCairo", pkgConfig: "cairo", providers: [.apt(["libcairo2-dev"])]),
         .systemLibrary(name: "CReadline", pkgConfig: "readline", providers: [.apt(["libreadline-dev"])]),
 
-        // Backbone (issue 4): zlib for zip entries, weights reader, EfficientNet-Lite feature extractor.
+        // Weights and backbones: torch checkpoint/safetensors reader (zip entries via zlib), EfficientNet-Lite.
         .systemLibrary(name: "CZlib", pkgConfig: "zlib", providers: [.apt(["zlib1g-dev"])]),
         .target(name: "Weights", dependencies: [core, "CZlib"]),
         .target(name: "Backbones", dependencies: [core, "Weights"], swiftSettings: numeric),
-        .executableTarget(name: "rlr-bench", dependencies: ["Backbones", core], path: "Sources/Benchmarks"),
-        .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
-        .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
+
+        // Images and datasets: decode/encode, resize, tensors; MVTec/VisA/folder layouts, synthetic data.
+        .target(name: "Imaging", dependencies: [core, "CPNG", "CTurboJPEG"], swiftSettings: numeric),
+        .target(name: "Datasets", dependencies: ["Imaging", core], swiftSettings: numeric),
+
+        // Metrics: AUROC, AP, F1-max, exact AUPRO, per-category reports (pure Swift, no dependencies).
+        .target(name: "Metrics", swiftSettings: numeric),
+        // MetricsLibrary: the `metric auroc|ap|f1max|aupro` command table (registered in Library.swift).
+        .target(name: "MetricsLibrary", dependencies: ["Metrics", core]),
+
+        // Plots: colormaps, heatmap overlays and sample panels, ROC/PR/loss/histogram charts (Cairo, PNG);
+        // the `plot …` command table (registered in Library.swift).
+        .target(name: "Plots", dependencies: [core, "CCairo", "Imaging", "Metrics"], swiftSettings: numeric),
+
+        // The method: RLR network, training, checkpoints, detector, evaluation and the `model …` commands.
+        .target(name: "RLRModel", dependencies: ["Backbones", "Datasets", "Imaging", "Metrics", "Plots", core], swiftSettings: numeric),
+
+        // Script: the rlr language (lexer, parser, interpreter, diagnostics, builtins); no domain knowledge.
+        .target(name: "Script", dependencies: [core]),
+
+        // REPL: line editing (readline on a terminal), history, completion, Ctrl-C, the read-eval-print loop.
+        .target(name: "REPL", dependencies: [core, "Script", "CReadline"]),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "Weights", "Backbones"]),
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots", "RLRModel"]),
+
+        // App: the rlr command line (scripts, -e, shell form, notebook reports, REPL); main.swift only calls it.
+        .target(name: "App", dependencies: [core, "Script", "REPL", "Library"]),
 
         // The executable.
-        .executableTarget(name: "rlr", dependencies: [core]),
+        .executableTarget(name: "rlr", dependencies: ["App"]),
+
+        // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
+        .executableTarget(name: "rlr-bench", dependencies: ["Backbones", "RLRModel", core], path: "Sources/Benchmarks",
+                          swiftSettings: numeric),
+        .executableTarget(name: "metrics-bench", dependencies: ["Metrics", core], swiftSettings: numeric),
 
         // Tests.
-        .testTarget(name: "TensorsTests", dependencies: [core], swiftSettings: numeric),
-
+        .testTarget(name: "CoreTests", dependencies: [core], swiftSettings: numeric),
         // Commands (Core): binder, registry validation, help.
         .testTarget(name: "CommandsTests", dependencies: [core]),
+        .testTarget(name: "WeightsTests", dependencies: ["Weights", core], resources: [.copy("Fixtures")]),
+        .testTarget(name: "BackbonesTests", dependencies: ["Backbones", "Weights", core], swiftSettings: numeric),
+        .testTarget(name: "ImagingTests", dependencies: ["Imaging", core], exclude: ["Fixtures"], swiftSettings: numeric),
+        .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
+        .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
+        .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
+        .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
+        // Plots: colormaps, overlays, chart geometry, text, errors, and the plot commands' examples.
+        .testTarget(name: "PlotsTests", dependencies: ["Plots", "Imaging", "Datasets", "Metrics", "Library", core], swiftSettings: numeric),
         // Library: every library registers cleanly; every declared example binds.
-        .testTarget(name: "LibraryTests", dependencies: [core, "Library"]),
+        .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
+        // Script: lexer/parser units, interpreter semantics, diagnostic golden files.
+        .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
+        // REPL and executable: shell form, scripts, reports, piped sessions, a real terminal via tmux.
+        .testTarget(name: "REPLTests", dependencies: ["rlr"]),
     ]
 )

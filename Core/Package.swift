@@ -9,12 +9,13 @@ let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let package = Package(
     name: "Core",
     products: [
-        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "Commands"]),
+        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "NN", "Commands"]),
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
         .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: numeric),
         .target(name: "Tensors", dependencies: ["Kernels"], swiftSettings: numeric),
+        .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numeric),
 
         // Command declarations (CommandSpec, Value, binder, registry, help): see Sources/Commands/Commands.swift.
         .target(name: "Commands", dependencies: ["Tensors"]),

@@ -33,8 +33,9 @@ extension EfficientNetLite {
         }
     }
 
-    /// The maps `[N, C, h, w]` at `points` for images `[N, 3, H, W]` (already validated).
-    func run(_ images: Tensor, points: [TapPoint], scaling: ImageScaling) -> [Tensor] {
+    /// The maps `[N, C, h, w]` at any `points` (stem, every block, expand convs, head) for images
+    /// `[N, 3, H, W]`: the per-layer view used to check the network against other implementations.
+    public func run(_ images: Tensor, points: [TapPoint], scaling: ImageScaling) -> [Tensor] {
         let (count, height, width) = (images.shape[0], images.shape[2], images.shape[3])
         let plan = Plan(network: self, height: height, width: width, depth: points.map(step).max()!)
         let outputs = points.map { point in
@@ -47,9 +48,9 @@ extension EfficientNetLite {
         let threads = Parallel.threadCount
         // Whole images per core while there are enough of them; the rest split by rows.
         let perCore = count / threads * threads
-        Parallel.withSingleThreadedBLAS {
-            if perCore > 0 {
-                DispatchQueue.concurrentPerform(iterations: threads) { worker in
+        if perCore > 0 {
+            Parallel.forEachChunk(threads, grain: 1) { workers in
+                for worker in workers {
                     let workspace = workspaces.take(for: plan)
                     for n in stride(from: worker, to: perCore, by: threads) {
                         forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
@@ -58,14 +59,14 @@ extension EfficientNetLite {
                     workspaces.give(workspace)
                 }
             }
-            if perCore < count {
-                let workspace = workspaces.take(for: plan)
-                for n in perCore..<count {
-                    forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
-                            scaling: scaling, split: RowSplit(parallel: true), sinks: outputs)
-                }
-                workspaces.give(workspace)
+        }
+        if perCore < count {
+            let workspace = workspaces.take(for: plan)
+            for n in perCore..<count {
+                forward(source.base + n * imageSize, index: n, plan: plan, workspace: workspace,
+                        scaling: scaling, split: RowSplit(parallel: true), sinks: outputs)
             }
+            workspaces.give(workspace)
         }
         withExtendedLifetime(input) {}
         return outputs.map(\.tensor)

@@ -27,8 +27,11 @@ public final class EfficientNetLite: Backbone {
     /// Scratch buffers reused across calls.
     let workspaces = WorkspacePool()
 
-    /// Where in the network a tap is read.
-    enum TapPoint: Equatable {
+    /// Number of MBConv blocks (16 for Lite0, 21 for Lite1/2).
+    public var blockCount: Int { blocks.count }
+
+    /// Where in the network a map is read (named taps map onto these).
+    public enum TapPoint: Equatable, Sendable {
         /// Output of the stem conv.
         case stem
         /// Output of block i.

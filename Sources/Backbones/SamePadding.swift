@@ -3,7 +3,7 @@ import Kernels
 extension ConvGeometry {
     /// TensorFlow "SAME" geometry for a square kernel: output ceil(H/s) x ceil(W/s), padding
     /// total = max((out - 1) * s + k - size, 0), split with the smaller half on top/left.
-    static func same(channels: Int, height: Int, width: Int, kernel: Int, stride: Int) -> ConvGeometry {
+    public static func same(channels: Int, height: Int, width: Int, kernel: Int, stride: Int) -> ConvGeometry {
         func padding(_ size: Int) -> (Int, Int) {
             let output = (size + stride - 1) / stride
             let total = max((output - 1) * stride + kernel - size, 0)

@@ -9,6 +9,21 @@ enum BenchmarkCommandLine {
     static func run(_ arguments: [String]) throws -> String {
         if arguments.first == "pointwise" { return PointwiseBenchmark().run() }
         if arguments.first == "depthwise" { return DepthwiseBenchmark().run() }
+        if arguments.first == "tensor" || arguments.first == "train" {
+            // JSON lines for scripts/bench/run: rlr-bench tensor|train [--warmup N] [--repeat N]
+            var timing = Timing()
+            var rest = arguments.dropFirst()
+            while let option = rest.popFirst() {
+                guard let value = rest.popFirst().flatMap(Int.init), value >= 0 else { throw UsageError(description: "option \(option) needs a count") }
+                switch option {
+                case "--warmup": timing.warmup = value
+                case "--repeat": timing.repeats = Swift.max(value, 1)
+                default: throw UsageError(description: "unknown option \(option)")
+                }
+            }
+            if arguments.first == "tensor" { TensorBenchmarks.run(timing: timing) } else { TrainBenchmarks.run(timing: timing) }
+            return ""
+        }
         guard arguments.first == "backbone" else { throw UsageError(description: "unknown benchmark \(arguments.first ?? "(none)")") }
         var benchmark = BackboneBenchmark()
         var rest = arguments.dropFirst()

@@ -13,7 +13,7 @@ struct PointwiseBenchmark {
     func run() -> String {
         var generator = RandomGenerator(seed: 5)
         var lines: [String] = []
-        Parallel.withSingleThreadedBLAS {
+        Parallel.withThreadCount(1) {
             for (pixels, inputs, outputs) in Self.shapes {
                 let x = Tensor.randn([pixels, inputs], generator: &generator)
                 let w = Tensor.randn([inputs, outputs], generator: &generator)

@@ -1,5 +1,10 @@
 import Backbones
 import Commands
+import Datasets
+import Imaging
+import MetricsLibrary
+import Plots
+import RLRModel
 import Weights
 
 /// The command libraries of rlr (the role of Lua's linit.c): one table of specs per noun.
@@ -13,6 +18,11 @@ public enum Library {
         ("tensor", TensorCommands.commands),
         ("weights", WeightsCommands.commands),
         ("backbone", BackboneCommands.commands),
+        ("image", ImageCommands.commands),
+        ("data", DataCommands.commands),
+        ("metric", MetricCommands.commands),
+        ("plot", PlotCommands.commands),
+        ("model", ModelCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

@@ -88,7 +88,7 @@ public enum TensorCommands {
                 let t = try inv.tensor("tensor")
                 guard inv.has("axes") else {
                     let total = t.sum(keepDims: try inv.bool("keep-dims"))
-                    return try inv.bool("keep-dims") ? .tensor(total) : .double(Double(total.item))
+                    return try inv.bool("keep-dims") ? .tensor(total) : .float(total.item)
                 }
                 let axes = try inv.ints("axes")
                 if let bad = axes.first(where: { $0 < -max(t.rank, 1) || $0 >= max(t.rank, 1) }) {
@@ -97,20 +97,20 @@ public enum TensorCommands {
                 return .tensor(t.sum(axes: axes, keepDims: try inv.bool("keep-dims")))
             }),
         CommandSpec(
-            path: ["tensor", "load"], abstract: "Reads a .npy file (float32/float64/ints converted to float32).",
-            arguments: [ArgumentSpec("file", .path, help: "The .npy file.", completion: .files(["npy"]))],
-            examples: ["tensor load weights.npy"],
-            run: { inv in .tensor(try NPY.read(try inv.path("file"))) }),
-        CommandSpec(
             path: ["tensor", "save"], abstract: "Writes a tensor to a float32 .npy file, atomically.",
             arguments: [ArgumentSpec("tensor", .tensor, help: "The tensor to write."),
                         ArgumentSpec("file", .path, help: "The .npy file.", completion: .files(["npy"]))],
-            examples: ["tensor save (tensor arange 4) /tmp/a.npy"],
+            examples: ["tensor save (tensor arange 4) a.npy"],
             run: { inv in
                 let path = try inv.path("file")
                 try NPY.write(try inv.tensor("tensor"), to: path)
                 return .string(path)
             }),
+        CommandSpec(
+            path: ["tensor", "load"], abstract: "Reads a .npy file (float32/float64/ints converted to float32).",
+            arguments: [ArgumentSpec("file", .path, help: "The .npy file.", completion: .files(["npy"]))],
+            examples: ["tensor load a.npy"],
+            run: { inv in .tensor(try NPY.read(try inv.path("file"))) }),
     ]
 
     /// shape, count, mean, std, min, max of a tensor.
@@ -122,8 +122,8 @@ public enum TensorCommands {
         let variance = values.reduce(0.0) { $0 + (Double($1) - mean) * (Double($1) - mean) } / Double(values.count)
         record["mean"] = .double(mean)
         record["std"] = .double(variance.squareRoot())
-        record["min"] = .double(Double(values.min()!))
-        record["max"] = .double(Double(values.max()!))
+        record["min"] = .float(values.min()!)
+        record["max"] = .float(values.max()!)
         return record
     }
 }

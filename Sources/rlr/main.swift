@@ -1,2 +1,4 @@
-import Tensors
-print("rlr 0.1.0")
+import App
+import Foundation
+
+exit(App.main(Array(CommandLine.arguments.dropFirst())))

@@ -2,7 +2,7 @@ import Commands
 import Foundation
 import Tensors
 import XCTest
-@testable import Backbones
+import Backbones
 
 /// `backbone …` commands bound from shell words, as `rlr backbone …` runs them.
 final class BackboneCommandsTests: XCTestCase {

@@ -1,7 +1,7 @@
 import Kernels
 import Tensors
 import XCTest
-@testable import Backbones
+import Backbones
 
 /// The SIMD depthwise kernel against a direct loop, over strides, kernels, odd sizes and channel tails.
 final class DepthwiseKernelTests: XCTestCase {
@@ -27,7 +27,7 @@ final class DepthwiseKernelTests: XCTestCase {
                     let y = oy * stride + ky - g.padTop, x = ox * stride + kx - g.padLeft
                     if y >= 0 && y < height && x >= 0 && x < width { sum += input[y, x, c] * weights[ky, kx, c] }
                 } }
-                expected[(oy * outW + ox) * channels + c] = min(max(sum, 0), 6)
+                expected[(oy * outW + ox) * channels + c] = Swift.min(Swift.max(sum, 0), 6)
             } } }
             let error = Reference.relativeError(output, Tensor(shape: [outH, outW, channels], data: expected))
             XCTAssertLessThan(error, 1e-6, "C \(channels) \(height)x\(width) k \(kernel) s \(stride)")

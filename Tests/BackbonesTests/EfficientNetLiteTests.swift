@@ -3,7 +3,7 @@ import Kernels
 import Tensors
 import Weights
 import XCTest
-@testable import Backbones
+import Backbones
 
 /// EfficientNet-Lite against PyTorch reference arrays (tolerance: max abs diff / max abs value <= 1e-4).
 final class EfficientNetLiteTests: XCTestCase {
@@ -11,7 +11,7 @@ final class EfficientNetLiteTests: XCTestCase {
     func testLite0EveryLayerMatchesPyTorch() throws {
         let input = try Reference.array("input_random_224.npy")
         let network = try Reference.backbone("efficientnet-lite0")
-        XCTAssertEqual(network.blocks.count, 16)
+        XCTAssertEqual(network.blockCount, 16)
         let points: [EfficientNetLite.TapPoint] = [.stem] + (0..<16).map { .block($0) } + [.head]
         let maps = network.run(input, points: points, scaling: .normalized)
         Reference.assertClose(maps[0], try Reference.array("lite0_stem.npy"), "lite0 stem")

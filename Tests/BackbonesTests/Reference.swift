@@ -1,7 +1,7 @@
 import Foundation
 import Tensors
 import XCTest
-@testable import Backbones
+import Backbones
 
 /// Access to ../shared/reference/efficientnet-lite and the downloaded weights, skipping when absent.
 enum Reference {

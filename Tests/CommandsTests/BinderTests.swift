@@ -103,3 +103,32 @@ private extension Value {
         return t.shape.map(Float.init) + t.toArray()
     }
 }
+
+/// A stand-in domain object.
+final class Shelf: ScriptObject {
+    let typeName = "shelf"
+    var summary: String { "3 books" }
+    func member(_ name: String) -> Value? { name == "books" ? .int(3) : nil }
+    var memberNames: [String] { ["books"] }
+}
+
+final class ObjectValueTests: XCTestCase {
+    func testObjectsBindByTypeNameAndPrintTheirSummary() throws {
+        let shelf = Shelf()
+        let kind = ValueKind.object("shelf")
+        guard case .object(let bound) = try kind.coerce(.object(shelf)) else { return XCTFail("not an object") }
+        XCTAssertTrue(bound === shelf)
+        XCTAssertThrowsError(try ValueKind.object("dataset").coerce(.object(shelf))) {
+            XCTAssertEqual("\($0)", "expected a dataset, got shelf <shelf 3 books>")
+        }
+        XCTAssertEqual(Value.object(shelf).literal, "<shelf 3 books>")
+        XCTAssertEqual(Value.object(shelf).member("books"), .int(3))
+        XCTAssertEqual(Value.object(shelf), Value.object(shelf))
+        XCTAssertNotEqual(Value.object(shelf), Value.object(Shelf()))
+        let spec = CommandSpec(path: ["shelf", "count"], abstract: "Counts.", arguments: [ArgumentSpec("shelf", kind, help: "The shelf.")],
+                               run: { inv in .int(try inv.object("shelf", as: Shelf.self).member("books") == .int(3) ? 3 : 0) })
+        let invocation = try Binder.bind(spec, words: [.value(.object(shelf))], context: CommandContext())
+        XCTAssertEqual(try spec.run(invocation), .int(3))
+        XCTAssertEqual(Completion.automatic.resolved(for: kind), .variables("shelf"))
+    }
+}

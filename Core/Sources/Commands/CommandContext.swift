@@ -9,8 +9,11 @@ public final class InterruptFlag: Sendable {
     /// The flag the executable's SIGINT handler sets.
     public static let shared = InterruptFlag()
 
+    /// Whether Ctrl-C was pressed since the last `clear()`.
     public var isSet: Bool { flag.load(ordering: .relaxed) }
+    /// Async-signal-safe: called from the SIGINT handler.
     public func set() { flag.store(true, ordering: .relaxed) }
+    /// Called at the prompt, once the interruption has been handled.
     public func clear() { flag.store(false, ordering: .relaxed) }
 }
 
@@ -20,10 +23,12 @@ public final class CommandContext: Sendable {
     public let output: @Sendable (String) -> Void
     /// Receives progress: (label, done, total).
     public let progress: @Sendable (String, Int, Int) -> Void
+    /// The flag `Invocation.checkInterrupted()` polls.
     public let interrupt: InterruptFlag
     /// The object running commands (the interpreter), for builtins that need it.
     public let host: (any AnyObject & Sendable)?
 
+    /// A context printing to stdout and ignoring progress by default.
     public init(output: @escaping @Sendable (String) -> Void = { Swift.print($0, terminator: "") },
                 progress: @escaping @Sendable (String, Int, Int) -> Void = { _, _, _ in },
                 interrupt: InterruptFlag = .shared, host: (any AnyObject & Sendable)? = nil) {

@@ -5,6 +5,8 @@ public enum CommandError: Error, CustomStringConvertible, Equatable {
     case missingArgument(command: String, name: String)
     case unknownOption(command: String, name: String, suggestions: [String])
     case unknownCommand(words: [String], suggestions: [String])
+    /// A noun given without one of its verbs.
+    case missingVerb(noun: String, verbs: [String])
     case tooManyArguments(command: String, expected: Int, extra: String)
     /// A declaration rejected at registration.
     case invalidSpec(library: String, command: String, reason: String)
@@ -21,6 +23,8 @@ public enum CommandError: Error, CustomStringConvertible, Equatable {
             "'\(command)' has no option \(name)" + Suggestions.hint(suggestions)
         case .unknownCommand(let words, let suggestions):
             "unknown command '\(words.joined(separator: " "))'" + Suggestions.hint(suggestions)
+        case .missingVerb(let noun, let verbs):
+            "'\(noun)' needs a verb: \(verbs.joined(separator: ", "))"
         case .tooManyArguments(let command, let expected, let extra):
             "'\(command)' takes \(expected) positional argument\(expected == 1 ? "" : "s"); unexpected '\(extra)'"
         case .invalidSpec(let library, let command, let reason): "library '\(library)', command '\(command)': \(reason)"

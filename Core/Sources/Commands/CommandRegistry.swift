@@ -86,8 +86,7 @@ public final class CommandRegistry: Sendable {
             return .unknownCommand(words: Array(words.prefix(2)), suggestions: nearest)
         }
         if !known.isEmpty {
-            return .unknownCommand(words: Array(words.prefix(1)),
-                                   suggestions: Array(known.prefix(3).map(\.name)))
+            return .missingVerb(noun: words[0], verbs: known.map { $0.path[1] })
         }
         let names = nouns
         return .unknownCommand(words: Array(words.prefix(1)), suggestions: Suggestions.nearby(words.first ?? "", in: names))

@@ -41,8 +41,10 @@
 // `--x` sets true, `--no-x` false.
 //
 // In `run`, read bound values with the typed accessors of `Invocation` (`try inv.int("epochs")`,
-// `inv.path`, `inv.tensor`, `inv.double`, `inv.bool`, `inv.string`, `inv.list`, `inv.object(_:as:)`,
-// positional by index `inv.tensor(0)`, optional ones with `inv.has("name")`). Write output with
+// `inv.path`, `inv.tensor`, `inv.double`, `inv.bool`, `inv.string`, `inv.list`, `inv.ints` for
+// `.list(.int)`, `inv.object(_:as:)`, positional by index `inv.tensor(0)`); an option declared with
+// `default: .nil` is optional without a value: test it with `inv.has("name")`. Cross-argument rules go in
+// the spec's `validate` closure, which runs after binding and before `run`. Write output with
 // `inv.print`, report progress with `inv.progress(...)`, and call `try inv.checkInterrupted()` at safe
 // points of long loops (Ctrl-C). Throw `CommandError.badArgument(name:reason:)` to blame one argument (the
 // language then underlines it), any other error to blame the whole command. Domain objects (datasets,

@@ -40,36 +40,39 @@ public enum Help {
         table(specs.map { ($0.name, $0.abstract) }).joined(separator: "\n")
     }
 
-    /// The whole registry grouped by noun: `## tensor` then one line per command.
+    /// Every command with its abstract, one aligned line each, sorted (so grouped by noun).
     public static func overview(_ registry: CommandRegistry) -> String {
-        registry.nouns.map { noun in
-            let specs = registry.all.filter { $0.path[0] == noun }
-            return list(specs)
-        }.joined(separator: "\n")
+        list(registry.all)
     }
 
-    /// A markdown reference of every command, grouped by noun.
+    /// A markdown reference of every command: single-word commands first, then one section per noun.
     public static func markdown(_ registry: CommandRegistry) -> String {
         var out = "# Command reference\n\nGenerated from the command declarations (`rlr help --markdown`).\n"
-        for noun in registry.nouns {
-            out += "\n## \(noun)\n"
-            for spec in registry.all where spec.path[0] == noun {
-                out += "\n### `\(spec.name)`\n\n\(spec.abstract)\n\n```\n\(usage(spec))\n```\n"
-                if !spec.discussion.isEmpty { out += "\n\(spec.discussion)\n" }
-                if !spec.arguments.isEmpty || !spec.options.isEmpty {
-                    out += "\n| argument | type | default | description |\n|---|---|---|---|\n"
-                    for a in spec.arguments {
-                        out += "| `<\(a.name)>`\(a.isVariadic ? "..." : "") | \(escape(a.kind.placeholder)) | \(defaultText(a.defaultValue)) | \(escape(a.help)) |\n"
-                    }
-                    for o in spec.options {
-                        let name = (o.short.map { "`-\($0)`, " } ?? "") + (o.isFlag ? "`--[no-]\(o.name)`" : "`--\(o.name)`")
-                        out += "| \(name) | \(escape(o.kind.placeholder)) | \(defaultText(o.defaultValue)) | \(escape(o.help)) |\n"
-                    }
-                }
-                if !spec.examples.isEmpty {
-                    out += "\nExamples:\n\n```\n" + spec.examples.joined(separator: "\n") + "\n```\n"
-                }
+        let all = registry.all
+        let single = all.filter { $0.path.count == 1 }
+        if !single.isEmpty { out += "\n## Single-word commands\n" + single.map(markdown).joined() }
+        for noun in registry.nouns where !single.contains(where: { $0.path[0] == noun }) {
+            out += "\n## \(noun)\n" + all.filter { $0.path[0] == noun }.map(markdown).joined()
+        }
+        return out
+    }
+
+    /// One command's markdown section.
+    private static func markdown(_ spec: CommandSpec) -> String {
+        var out = "\n### `\(spec.name)`\n\n\(spec.abstract)\n\n```\n\(usage(spec))\n```\n"
+        if !spec.discussion.isEmpty { out += "\n\(spec.discussion)\n" }
+        if !spec.arguments.isEmpty || !spec.options.isEmpty {
+            out += "\n| argument | type | default | description |\n|---|---|---|---|\n"
+            for a in spec.arguments {
+                out += "| `<\(a.name)>`\(a.isVariadic ? "..." : "") | `\(a.kind.placeholder)` | \(defaultText(a.defaultValue)) | \(escape(a.help)) |\n"
             }
+            for o in spec.options {
+                let name = (o.short.map { "`-\($0)`, " } ?? "") + (o.isFlag ? "`--[no-]\(o.name)`" : "`--\(o.name)`")
+                out += "| \(name) | `\(o.kind.placeholder)` | \(defaultText(o.defaultValue)) | \(escape(o.help)) |\n"
+            }
+        }
+        if !spec.examples.isEmpty {
+            out += "\nExamples:\n\n```\n" + spec.examples.joined(separator: "\n") + "\n```\n"
         }
         return out
     }
@@ -86,11 +89,13 @@ public enum Help {
         switch value {
         case nil: "required"
         case .nil?: ""
-        case let value?: "`\(escape(value.literal))`"
+        case let value?: "`" + value.literal.replacingOccurrences(of: "|", with: "\\|") + "`"
         }
     }
 
-    private static func escape(_ text: String) -> String { text.replacingOccurrences(of: "|", with: "\\|") }
+    private static func escape(_ text: String) -> String {
+        text.replacingOccurrences(of: "|", with: "\\|").replacingOccurrences(of: "<", with: "&lt;")
+    }
 
     /// Two aligned columns, indented.
     private static func table(_ rows: [(String, String)]) -> [String] {

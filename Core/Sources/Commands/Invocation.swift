@@ -11,11 +11,15 @@ public enum ArgumentOrigin: Sendable, Equatable {
 /// Values are stored by argument/option name; the typed accessors cannot fail for declared names because
 /// the binder already converted every value to its kind (a failure is a programming error in the command).
 public struct Invocation: Sendable {
+    /// The command being run.
     public let spec: CommandSpec
+    /// Every argument and option by name, converted to its kind (defaults filled in).
     public let values: [String: Value]
+    /// Where each value came from, for error messages that point at the word at fault.
     public let origins: [String: ArgumentOrigin]
     public let context: CommandContext
 
+    /// An invocation built by hand (tests, or commands calling other commands); the binder makes the usual ones.
     public init(spec: CommandSpec, values: [String: Value], origins: [String: ArgumentOrigin], context: CommandContext) {
         self.spec = spec
         self.values = values
@@ -37,6 +41,7 @@ public struct Invocation: Sendable {
         return values[name] != nil
     }
 
+    // Typed reads by argument or option name.
     public func int(_ name: String) throws -> Int { try typed(name, "integer") { if case .int(let i) = $0 { i } else { nil } } }
     public func double(_ name: String) throws -> Double { try typed(name, "number") { $0.number } }
     public func string(_ name: String) throws -> String { try typed(name, "string") { if case .string(let s) = $0 { s } else { nil } } }
@@ -57,7 +62,7 @@ public struct Invocation: Sendable {
         try typed(name, String(describing: type)) { if case .object(let o) = $0 { o as? T } else { nil } }
     }
 
-    /// Positional access by index into `spec.arguments`.
+    // Positional access by index into `spec.arguments`.
     public func int(_ index: Int) throws -> Int { try int(argumentName(index)) }
     public func double(_ index: Int) throws -> Double { try double(argumentName(index)) }
     public func string(_ index: Int) throws -> String { try string(argumentName(index)) }

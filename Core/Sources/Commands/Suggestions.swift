@@ -2,7 +2,7 @@
 public enum Suggestions {
     /// The candidates within a small edit distance of `word` (or having it as a prefix), nearest first.
     public static func nearby(_ word: String, in candidates: [String], limit: Int = 3) -> [String] {
-        let budget = max(1, word.count / 3)
+        let budget = word.count <= 2 ? 0 : max(1, word.count / 3)
         let scored = candidates.compactMap { candidate -> (String, Int)? in
             if candidate.hasPrefix(word) && !word.isEmpty { return (candidate, 0) }
             let d = distance(word, candidate)

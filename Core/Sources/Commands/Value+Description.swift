@@ -1,3 +1,4 @@
+import Foundation
 import Tensors
 
 extension Value: CustomStringConvertible {
@@ -50,11 +51,21 @@ extension Value: CustomStringConvertible {
         let values = t.contiguous().toArray()
         var text = "tensor \(t.shape)"
         if values.count <= 8 {
-            text += " [" + values.map { format(Double($0)) }.joined(separator: ", ") + "]"
+            text += " [" + values.map { brief(Double($0)) }.joined(separator: ", ") + "]"
         } else {
             let mean = values.reduce(0.0) { $0 + Double($1) } / Double(values.count)
-            text += " mean=\(format(mean)) min=\(format(Double(values.min()!))) max=\(format(Double(values.max()!)))"
+            text += " mean=\(brief(mean)) min=\(brief(Double(values.min()!))) max=\(brief(Double(values.max()!)))"
         }
         return text
+    }
+
+    /// Five significant digits, for summaries.
+    public static func brief(_ d: Double) -> String {
+        d.isFinite ? String(format: "%.5g", d) : format(d)
+    }
+
+    /// A double holding a float's shortest decimal text (6.2003384, not 6.200338363647461).
+    public static func float(_ f: Float) -> Value {
+        .double(Double(String(f)) ?? Double(f))
     }
 }

@@ -66,7 +66,7 @@ public enum Value: Sendable {
             case "shape": return .list(t.shape.map { .int($0) })
             case "rank": return .int(t.rank)
             case "count": return .int(t.count)
-            case "item" where t.count == 1: return .double(Double(t.contiguous().toArray()[0]))
+            case "item" where t.count == 1: return .float(t.contiguous().toArray()[0])
             default: return nil
             }
         case .object(let o): return o.member(name)

@@ -1,7 +1,7 @@
 /// Inference kernels for convolutions in channels-last layout (`[H, W, C]` per image, `[P, C]` for
 /// P pixels): 1x1 convolutions as SGEMM with a fused epilogue, and depthwise kxk convolutions in SIMD.
 /// All are single-threaded over the range they are given; callers split pixels or rows across cores
-/// (with OpenBLAS at one thread, see `Parallel.withSingleThreadedBLAS`).
+/// (OpenBLAS runs single-threaded; see `sgemm`).
 
 /// What follows the bias in a fused epilogue.
 public enum Epilogue {

@@ -4,25 +4,38 @@ import COpenBLAS
 /// `C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C`.
 ///
 /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before transposition).
-@inlinable
+/// OpenBLAS itself runs single-threaded (its idle threads spin and would fight ours for the two
+/// cores); large products are split by rows of C across `Parallel`'s threads instead.
 public func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n: Int, k: Int,
                   alpha: Float = 1, a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                   beta: Float = 0, c: UnsafeMutablePointer<Float>, ldc: Int) {
     if m == 0 || n == 0 { return }
     if k == 0 {
-        if beta == 0 { for i in 0..<m { (c + i * ldc).update(repeating: 0, count: n) } }
+        for i in 0..<m {
+            let row = c + i * ldc
+            if beta == 0 { row.update(repeating: 0, count: n) } else { for j in 0..<n { row[j] *= beta } }
+        }
         return
     }
-    cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                Int32(m), Int32(n), Int32(k), alpha, a, Int32(lda), b, Int32(ldb), beta, c, Int32(ldc))
+    BLAS.configureOnce
+    let pa = SendableConstPointer(a), pb = SendableConstPointer(b), pc = SendablePointer(c)
+    // Rows per thread must be worth it: ~2 MFLOP per chunk at least.
+    let grain = Swift.max(16, (1 << 21) / Swift.max(n * k, 1))
+    Parallel.forEachChunk(m, grain: grain) { rows in
+        let rowOffset = rows.lowerBound * (transposeA ? 1 : lda)
+        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
+                    Int32(rows.count), Int32(n), Int32(k), alpha, pa.base + rowOffset, Int32(lda), pb.base, Int32(ldb),
+                    beta, pc.base + rows.lowerBound * ldc, Int32(ldc))
+    }
 }
 
-/// OpenBLAS thread count and the name of the kernel it selected for this CPU.
+/// OpenBLAS's thread setting and the name of the kernel it selected for this CPU.
 public enum BLAS {
-    public static var threads: Int {
-        get { Int(openblas_get_num_threads()) }
-        set { openblas_set_num_threads(Int32(newValue)) }
-    }
+    /// Sets OpenBLAS to one thread, once, before the first product (parallelism is ours).
+    static let configureOnce: Void = openblas_set_num_threads(1)
+
+    /// OpenBLAS's own threads (1: rlr splits products across cores itself).
+    public static var threads: Int { Int(openblas_get_num_threads()) }
 
     public static var coreName: String { String(cString: openblas_get_corename()) }
 }

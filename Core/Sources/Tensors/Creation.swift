@@ -12,7 +12,7 @@ extension Tensor {
     /// `[start, start + step, ...]` below `end`.
     public static func arange(_ start: Float = 0, _ end: Float, step: Float = 1) -> Tensor {
         precondition(step != 0, "arange step must not be zero")
-        let count = max(0, Int(((end - start) / step).rounded(.up)))
+        let count = Swift.max(0, Int(((end - start) / step).rounded(.up)))
         return Tensor(shape: [count]) { buffer in
             for i in 0..<count { buffer[i] = start + Float(i) * step }
         }

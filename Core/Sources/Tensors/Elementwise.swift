@@ -3,7 +3,7 @@ import Kernels
 extension Tensor {
     /// The shape two shapes broadcast to (NumPy rules), or nil when they do not.
     public static func broadcastShape(_ a: [Int], _ b: [Int]) -> [Int]? {
-        let rank = max(a.count, b.count)
+        let rank = Swift.max(a.count, b.count)
         var result = [Int](repeating: 1, count: rank)
         for i in 0..<rank {
             let x = i < rank - a.count ? 1 : a[i - (rank - a.count)]

@@ -17,7 +17,7 @@ extension Tensor {
     /// Resolves a possibly negative axis against `rank`.
     @inlinable public static func normalize(axis: Int, rank: Int) -> Int {
         let resolved = axis < 0 ? axis + rank : axis
-        precondition(resolved >= 0 && resolved < max(rank, 1), "axis \(axis) out of range for rank \(rank)")
+        precondition(resolved >= 0 && resolved < Swift.max(rank, 1), "axis \(axis) out of range for rank \(rank)")
         return resolved
     }
 

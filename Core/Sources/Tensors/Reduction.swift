@@ -36,3 +36,62 @@ extension Tensor {
         shape.enumerated().filter { !axes.contains($0.offset) }.map(\.element)
     }
 }
+
+extension Tensor {
+    /// Mean over `axes` (all when nil).
+    public func mean(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
+        let n = resolveAxes(axes).map { shape[$0] }.reduce(1, *)
+        return sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(n, 1)))
+    }
+
+    public func mean(axis: Int, keepDims: Bool = false) -> Tensor { mean(axes: [axis], keepDims: keepDims) }
+
+    /// Variance over `axes` with Bessel's `correction` (1 = unbiased, PyTorch's default; 0 = population).
+    public func variance(axes: [Int]? = nil, correction: Int = 1, keepDims: Bool = false) -> Tensor {
+        let n = resolveAxes(axes).map { shape[$0] }.reduce(1, *)
+        let centered = self - mean(axes: axes, keepDims: true)
+        return (centered * centered).sum(axes: axes, keepDims: keepDims) * (1 / Float(Swift.max(n - correction, 1)))
+    }
+
+    /// Maximum over `axes`; the gradient is shared evenly among tied maxima.
+    public func max(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor { extremum(.max, axes, keepDims) }
+    /// Minimum over `axes`; the gradient is shared evenly among tied minima.
+    public func min(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor { extremum(.min, axes, keepDims) }
+    public func max(axis: Int, keepDims: Bool = false) -> Tensor { max(axes: [axis], keepDims: keepDims) }
+    public func min(axis: Int, keepDims: Bool = false) -> Tensor { min(axes: [axis], keepDims: keepDims) }
+
+    private func extremum(_ op: ReduceOp, _ axes: [Int]?, _ keepDims: Bool) -> Tensor {
+        let resolved = resolveAxes(axes)
+        var kept = self.detached()
+        for axis in resolved { kept = kept.reduceAxis(op, axis) }
+        let result = keepDims ? kept : kept.reshaped(Tensor.dropAxes(resolved, from: shape))
+        let inputShape = shape
+        return Tensor.record(result, inputs: [self]) { [input = detached()] g in
+            let winners = input .== kept
+            let share = winners / winners.sum(axes: resolved, keepDims: true)
+            return [share * g.reshaped(kept.shape).expanded(inputShape)]
+        }
+    }
+
+    /// Index of the maximum along `axis` (first on ties), as float values; not differentiable.
+    public func argmax(axis: Int, keepDims: Bool = false) -> Tensor {
+        let a = Tensor.normalize(axis: axis, rank: rank)
+        let source = contiguous()
+        let outer = shape[..<a].reduce(1, *), length = shape[a], inner = shape[(a + 1)...].reduce(1, *)
+        var outShape = shape
+        outShape[a] = 1
+        let result = Tensor(shape: outShape) { out in
+            for o in 0..<outer {
+                for i in 0..<inner {
+                    let base = source.pointer + o * length * inner + i
+                    var best = 0
+                    for l in 1..<Swift.max(length, 1) where base[l * inner] > base[best * inner] || base[l * inner].isNaN && !base[best * inner].isNaN {
+                        best = l
+                    }
+                    out[o * inner + i] = Float(best)
+                }
+            }
+        }
+        return keepDims ? result : result.reshaped(Tensor.dropAxes([a], from: shape))
+    }
+}

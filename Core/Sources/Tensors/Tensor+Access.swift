@@ -44,3 +44,8 @@ extension Tensor {
         return pointer[position]
     }
 }
+
+extension Tensor {
+    /// A contiguous copy with its own storage (no autograd).
+    public func copied() -> Tensor { materialized() }
+}

@@ -7,10 +7,10 @@ public final class TensorStorage: @unchecked Sendable {
 
     public init(count: Int) {
         self.count = count
-        pointer = allocateFloats(count)
+        pointer = BufferPool.allocate(count)
     }
 
-    deinit { pointer.deallocate() }
+    deinit { BufferPool.release(pointer, count: count) }
 }
 
 /// An N-dimensional float32 array (NCHW by convention) with optional reverse-mode autograd.

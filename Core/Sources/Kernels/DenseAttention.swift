@@ -1,0 +1,144 @@
+import Glibc
+
+/// Fused scaled dot-product attention `softmax(q kᵀ * scale + mask) v` that never materialises the
+/// whole `[Nq, Nk]` probability matrix: query rows are processed in blocks whose logits fit in
+/// cache, and the backward pass recomputes them from the saved row log-sum-exp (as
+/// FlashAttention does). Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared);
+/// optional additive `mask [Nq, Nk]` (0 / -inf); all contiguous.
+public struct DenseAttentionShape: Sendable {
+    public var batch, heads, queries, keys, headDim: Int
+    public var sharedKeys, sharedValues: Bool
+
+    public init(batch: Int, heads: Int, queries: Int, keys: Int, headDim: Int, sharedKeys: Bool, sharedValues: Bool) {
+        self.batch = batch; self.heads = heads; self.queries = queries; self.keys = keys; self.headDim = headDim
+        self.sharedKeys = sharedKeys; self.sharedValues = sharedValues
+    }
+
+    /// Query rows per block: the block's logits take about 256 KB.
+    var blockRows: Int { Swift.max(8, Swift.min(queries, 65_536 / Swift.max(keys, 1))) }
+    var blocks: Int { (queries + blockRows - 1) / blockRows }
+    func keyOffset(_ b: Int, _ h: Int) -> Int { ((sharedKeys ? 0 : b) * heads + h) * keys * headDim }
+    func valueOffset(_ b: Int, _ h: Int) -> Int { ((sharedValues ? 0 : b) * heads + h) * keys * headDim }
+    func queryOffset(_ b: Int, _ h: Int, row: Int) -> Int { ((b * heads + h) * queries + row) * headDim }
+}
+
+public enum DenseAttention {
+    /// Writes `out [B, H, Nq, d]` and the per-row log-sum-exp `lse [B, H, Nq]` of the masked, scaled logits.
+    public static func forward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                               mask: UnsafePointer<Float>?, shape s: DenseAttentionShape, scale: Float,
+                               output: UnsafeMutablePointer<Float>, logSumExp: UnsafeMutablePointer<Float>) {
+        let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
+        let pm = mask.map(SendableConstPointer.init)
+        let (po, pl) = (SendablePointer(output), SendablePointer(logSumExp))
+        let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
+        Parallel.forEachChunk(s.batch * s.heads * s.blocks, grain: 1) { range in
+            let logits = allocateFloats(rowsPerBlock * nk)
+            defer { logits.deallocate() }
+            for task in range {
+                let unit = task / s.blocks, first = (task % s.blocks) * rowsPerBlock
+                let (b, h) = (unit / s.heads, unit % s.heads)
+                let rows = Swift.min(rowsPerBlock, s.queries - first)
+                sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: pq.base + s.queryOffset(b, h, row: first), lda: d,
+                      b: pk.base + s.keyOffset(b, h), ldb: d, c: logits, ldc: nk)
+                for r in 0..<rows {
+                    let row = logits + r * nk
+                    if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
+                    pl[unit * s.queries + first + r] = exponentiateRow(row, nk)
+                }
+                sgemm(m: rows, n: d, k: nk, a: logits, lda: nk, b: pv.base + s.valueOffset(b, h), ldb: d,
+                      c: po.base + s.queryOffset(b, h, row: first), ldc: d)
+            }
+        }
+    }
+
+    /// Gradients given `dOut`; `dq` is overwritten, `dk` and `dv` (shaped like k, v) accumulate.
+    /// Heads run in parallel, so shared keys/values are written by one thread only.
+    public static func backward(q: UnsafePointer<Float>, k: UnsafePointer<Float>, v: UnsafePointer<Float>,
+                                mask: UnsafePointer<Float>?, shape s: DenseAttentionShape, scale: Float,
+                                output: UnsafePointer<Float>, logSumExp: UnsafePointer<Float>, outputGradient: UnsafePointer<Float>,
+                                dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>) {
+        let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
+        let pm = mask.map(SendableConstPointer.init)
+        let (po, pl, pg) = (SendableConstPointer(output), SendableConstPointer(logSumExp), SendableConstPointer(outputGradient))
+        let (pdq, pdk, pdv) = (SendablePointer(dq), SendablePointer(dk), SendablePointer(dv))
+        let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
+        Parallel.forEachChunk(s.heads, grain: 1) { heads in
+            let probabilities = allocateFloats(rowsPerBlock * nk), gradient = allocateFloats(rowsPerBlock * nk)
+            defer { probabilities.deallocate(); gradient.deallocate() }
+            for h in heads {
+                for b in 0..<s.batch {
+                    let unit = b * s.heads + h
+                    for block in 0..<s.blocks {
+                        let first = block * rowsPerBlock, rows = Swift.min(rowsPerBlock, s.queries - first)
+                        let qBlock = pq.base + s.queryOffset(b, h, row: first), gBlock = pg.base + s.queryOffset(b, h, row: first)
+                        // P = exp(scale q kᵀ + mask - lse)
+                        sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d,
+                              b: pk.base + s.keyOffset(b, h), ldb: d, c: probabilities, ldc: nk)
+                        for r in 0..<rows {
+                            let row = probabilities + r * nk
+                            if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
+                            normalizeRow(row, logSumExp: pl[unit * s.queries + first + r], nk)
+                        }
+                        // dV += Pᵀ dO ; dP = dO vᵀ
+                        sgemm(transposeA: true, m: nk, n: d, k: rows, a: probabilities, lda: nk, b: gBlock, ldb: d,
+                              beta: 1, c: pdv.base + s.valueOffset(b, h), ldc: d)
+                        sgemm(transposeB: true, m: rows, n: nk, k: d, a: gBlock, lda: d, b: pv.base + s.valueOffset(b, h), ldb: d,
+                              c: gradient, ldc: nk)
+                        // dS = P ∘ (dP - rowsum(dO ∘ O)), scaled for the logits' scale
+                        for r in 0..<rows {
+                            let o = po.base + s.queryOffset(b, h, row: first + r), g = gBlock + r * d
+                            var dot: Float = 0
+                            for c in 0..<d { dot += o[c] * g[c] }
+                            let p = probabilities + r * nk, ds = gradient + r * nk
+                            for j in 0..<nk { ds[j] = p[j] * (ds[j] - dot) * scale }
+                        }
+                        // dQ = dS k ; dK += dSᵀ q
+                        sgemm(m: rows, n: d, k: nk, a: gradient, lda: nk, b: pk.base + s.keyOffset(b, h), ldb: d,
+                              c: pdq.base + s.queryOffset(b, h, row: first), ldc: d)
+                        sgemm(transposeA: true, m: nk, n: d, k: rows, a: gradient, lda: nk, b: qBlock, ldb: d,
+                              beta: 1, c: pdk.base + s.keyOffset(b, h), ldc: d)
+                    }
+                }
+            }
+        }
+    }
+
+    @inline(__always) static func addRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
+        for j in 0..<n { row[j] += mask[j] }
+    }
+
+    /// Replaces a row of logits by its softmax; returns the log-sum-exp (-inf for a fully masked row,
+    /// whose probabilities are all 0).
+    @inline(__always) static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
+        let peak = reduceRow(.max, row, n)
+        guard peak > -.infinity else {
+            row.update(repeating: 0, count: n)
+            return -.infinity
+        }
+        var total = SIMD8<Float>(repeating: 0)
+        var j = 0
+        while j + 8 <= n {
+            let e = VectorMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - peak)
+            UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
+            total += e
+            j += 8
+        }
+        var sum = total.sum()
+        while j < n { row[j] = VectorMath.exp(SIMD8(repeating: row[j] - peak))[0]; sum += row[j]; j += 1 }
+        let inverse = 1 / sum
+        for i in 0..<n { row[i] *= inverse }
+        return peak + Float(Glibc.log(Double(sum)))
+    }
+
+    /// Turns a row of logits into probabilities `exp(x - lse)`.
+    @inline(__always) static func normalizeRow(_ row: UnsafeMutablePointer<Float>, logSumExp: Float, _ n: Int) {
+        guard logSumExp > -.infinity else { return row.update(repeating: 0, count: n) }
+        var j = 0
+        while j + 8 <= n {
+            let e = VectorMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - logSumExp)
+            UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
+            j += 8
+        }
+        while j < n { row[j] = VectorMath.exp(SIMD8(repeating: row[j] - logSumExp))[0]; j += 1 }
+    }
+}

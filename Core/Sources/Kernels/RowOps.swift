@@ -1,0 +1,95 @@
+import Glibc
+
+/// Row-wise kernels over contiguous `[rows, n]` arrays: softmax and layer normalisation, forward and
+/// backward. Rows are split over cores.
+
+/// `y = softmax(x)` per row (max-subtracted); with `log: true`, `y = log_softmax(x)`.
+public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, log: Bool, into y: UnsafeMutablePointer<Float>) {
+    let px = SendableConstPointer(x), py = SendablePointer(y)
+    Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
+        for r in range {
+            let input = px.base + r * n, out = py.base + r * n
+            let peak = reduceRow(.max, input, n)
+            var i = 0
+            var total = SIMD8<Float>(repeating: 0)
+            while i + 8 <= n {
+                let v = VectorMath.exp(UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) - peak)
+                if !log { UnsafeMutableRawPointer(out + i).storeBytes(of: v, as: SIMD8<Float>.self) }
+                total += v
+                i += 8
+            }
+            var sum = total.sum()
+            while i < n {
+                let v = VectorMath.exp(SIMD8(repeating: input[i] - peak))[0]
+                if !log { out[i] = v }
+                sum += v
+                i += 1
+            }
+            if log {
+                let shift = peak + Float(Glibc.log(Double(sum)))
+                for j in 0..<n { out[j] = input[j] - shift }
+            } else {
+                let scale = 1 / sum
+                for j in 0..<n { out[j] *= scale }
+            }
+        }
+    }
+}
+
+/// Gradient of row softmax: `dx = y * (g - sum(g * y))`; of log-softmax: `dx = g - softmax * sum(g)`.
+public func softmaxRowsBackward(y: UnsafePointer<Float>, gradient: UnsafePointer<Float>, rows: Int, n: Int, log: Bool,
+                                into dx: UnsafeMutablePointer<Float>) {
+    let py = SendableConstPointer(y), pg = SendableConstPointer(gradient), pd = SendablePointer(dx)
+    Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
+        for r in range {
+            let out = py.base + r * n, g = pg.base + r * n, d = pd.base + r * n
+            if log {
+                let total = reduceRow(.sum, g, n)
+                for j in 0..<n { d[j] = g[j] - Float(Glibc.exp(Double(out[j]))) * total }
+            } else {
+                var dot: Float = 0
+                for j in 0..<n { dot += g[j] * out[j] }
+                for j in 0..<n { d[j] = out[j] * (g[j] - dot) }
+            }
+        }
+    }
+}
+
+/// Layer normalisation of each row: `y = (x - mean) * rstd` (affine parameters applied by the caller).
+/// Writes the per-row `mean` and `rstd = 1/sqrt(var + eps)` for the backward pass.
+public func layerNormRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, epsilon: Float,
+                          into y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
+    let px = SendableConstPointer(x), py = SendablePointer(y), pm = SendablePointer(mean), pr = SendablePointer(rstd)
+    Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
+        for r in range {
+            let input = px.base + r * n, out = py.base + r * n
+            let mu = reduceRow(.sum, input, n) / Float(n)
+            var variance: Float = 0
+            for j in 0..<n { let d = input[j] - mu; variance += d * d }
+            variance /= Float(n)
+            let scale = 1 / (variance + epsilon).squareRoot()
+            for j in 0..<n { out[j] = (input[j] - mu) * scale }
+            pm[r] = mu
+            pr[r] = scale
+        }
+    }
+}
+
+/// Gradient of row normalisation given the normalised output `xhat` and upstream `g`:
+/// `dx = rstd * (g - mean(g) - xhat * mean(g * xhat))`.
+public func layerNormRowsBackward(xhat: UnsafePointer<Float>, gradient: UnsafePointer<Float>, rstd: UnsafePointer<Float>,
+                                  rows: Int, n: Int, into dx: UnsafeMutablePointer<Float>) {
+    let ph = SendableConstPointer(xhat), pg = SendableConstPointer(gradient), pr = SendableConstPointer(rstd)
+    let pd = SendablePointer(dx)
+    Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
+        for r in range {
+            let h = ph.base + r * n, g = pg.base + r * n, d = pd.base + r * n
+            var meanG: Float = 0, meanGH: Float = 0
+            for j in 0..<n { meanG += g[j]; meanGH += g[j] * h[j] }
+            meanG /= Float(n)
+            meanGH /= Float(n)
+            let s = pr[r]
+            for j in 0..<n { d[j] = s * (g[j] - meanG - h[j] * meanGH) }
+        }
+    }
+}

@@ -1,0 +1,61 @@
+import Kernels
+import NN
+import Tensors
+
+/// The tensor library's speed: GEMM through `Tensor.matmul` against raw `cblas_sgemm` on the same
+/// shapes, elementwise/reduction bandwidth, and a multi-head attention forward + backward.
+enum TensorBenchmarks {
+    static func run(timing: Timing) {
+        report(["case": "blas", "kernel": BLAS.coreName, "threads": BLAS.threads])
+        matmul(timing)
+        elementwise(timing)
+        attention(timing)
+    }
+
+    static func matmul(_ timing: Timing) {
+        var generator = RandomGenerator(seed: 1)
+        for (batch, m, k, n) in [(1, 1024, 1024, 1024), (1, 4096, 256, 256), (1, 4096, 256, 1024), (32, 1024, 32, 1024), (32, 1024, 1024, 32)] {
+            let a = Tensor.randn(batch == 1 ? [m, k] : [batch, m, k], generator: &generator)
+            let b = Tensor.randn(batch == 1 ? [k, n] : [batch, k, n], generator: &generator)
+            let flops = 2.0 * Double(batch * m * n * k)
+            let viaTensor = timing.median { _ = a.matmul(b) }
+            let c = Tensor.zeros([batch, m, n])
+            let raw = timing.median {
+                for i in 0..<batch {
+                    sgemm(m: m, n: n, k: k, a: a.pointer + i * m * k, lda: k, b: b.pointer + i * k * n, ldb: n,
+                          c: c.pointer + i * m * n, ldc: n)
+                }
+            }
+            report(["case": "matmul_\(batch)x\(m)x\(k)x\(n)", "median_ms": viaTensor, "raw_sgemm_ms": raw,
+                    "gflops": flops / viaTensor / 1e6, "raw_gflops": flops / raw / 1e6, "impl": "swift"])
+        }
+    }
+
+    static func elementwise(_ timing: Timing) {
+        var generator = RandomGenerator(seed: 2)
+        let x = Tensor.randn([16, 1024, 1024], generator: &generator), y = Tensor.randn([16, 1024, 1024], generator: &generator)
+        let row = Tensor.randn([1024], generator: &generator)
+        report(["case": "add_16M", "median_ms": timing.median { _ = x + y }, "impl": "swift"])
+        report(["case": "add_broadcast_16M", "median_ms": timing.median { _ = x + row }, "impl": "swift"])
+        report(["case": "exp_16M", "median_ms": timing.median { _ = x.exp() }, "impl": "swift"])
+        report(["case": "gelu_16M", "median_ms": timing.median { _ = x.gelu() }, "impl": "swift"])
+        report(["case": "sum_16M", "median_ms": timing.median { _ = x.sum() }, "impl": "swift"])
+        report(["case": "sum_lastaxis_16M", "median_ms": timing.median { _ = x.sum(axis: -1) }, "impl": "swift"])
+        report(["case": "softmax_16M", "median_ms": timing.median { _ = x.softmax() }, "impl": "swift"])
+    }
+
+    /// B=4, N=1024 tokens, D=256, 8 heads, dense attention with projections: forward, and forward+backward.
+    static func attention(_ timing: Timing) {
+        var generator = RandomGenerator(seed: 3)
+        let layer = MultiHeadAttention(256, heads: 8, generator: &generator)
+        let x = Tensor.randn([4, 1024, 256], generator: &generator).requiringGrad()
+        let forward = timing.median { _ = withNoGrad { layer(query: x, key: x, value: x) } }
+        let both = timing.median {
+            layer.zeroGradients()
+            x.grad = nil
+            layer(query: x, key: x, value: x).sum().backward()
+        }
+        report(["case": "mha_b4_n1024_d256_h8", "forward_ms": forward, "median_ms": both, "impl": "swift",
+                "peak_rss_mb": peakResidentMB()])
+    }
+}

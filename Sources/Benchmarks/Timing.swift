@@ -1,0 +1,39 @@
+import Foundation
+
+/// Median-of-repeats wall-clock timing, printed as one JSON object per case (the format the peer's
+/// bench_torch.py prints, so scripts/bench can put both side by side).
+struct Timing {
+    var warmup = 2
+    var repeats = 5
+
+    init(warmup: Int = 2, repeats: Int = 5) {
+        self.warmup = warmup
+        self.repeats = repeats
+    }
+
+    /// Runs `body` warmup + repeats times; returns the median in milliseconds.
+    func median(_ body: () -> Void) -> Double {
+        for _ in 0..<warmup { body() }
+        var times: [Double] = []
+        for _ in 0..<repeats {
+            let start = DispatchTime.now().uptimeNanoseconds
+            body()
+            times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+        }
+        return times.sorted()[times.count / 2]
+    }
+}
+
+/// Prints one benchmark record as a JSON line.
+func report(_ fields: [String: Any]) {
+    let data = try! JSONSerialization.data(withJSONObject: fields, options: [.sortedKeys])
+    print(String(decoding: data, as: UTF8.self))
+    fflush(nil)
+}
+
+/// Peak resident memory of this process in MB.
+func peakResidentMB() -> Double {
+    var usage = rusage()
+    getrusage(RUSAGE_SELF.rawValue, &usage)
+    return Double(usage.ru_maxrss) / 1024
+}

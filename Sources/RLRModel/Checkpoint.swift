@@ -1,0 +1,92 @@
+import Foundation
+import NN
+import Tensors
+
+/// Which feature extractor produced the tokens a model was trained on; a checkpoint only scores
+/// features from the same one.
+public struct BackboneIdentity: Codable, Equatable, Sendable {
+    public var name: String
+    public var taps: [String]
+    public var channels: [Int]
+    public var sides: [Int]
+    public var imageSize: Int
+    public var normalization: String
+
+    public init(name: String, taps: [String], channels: [Int], sides: [Int], imageSize: Int, normalization: String) {
+        self.name = name; self.taps = taps; self.channels = channels; self.sides = sides
+        self.imageSize = imageSize; self.normalization = normalization
+    }
+}
+
+/// A trained (or partly trained) model in one safetensors file: network parameters (`model.*`),
+/// Adam state (`optimizer.*`, for resuming) and the per-epoch loss history (`history.loss`); the
+/// configuration, backbone identity and categories are JSON in the metadata. Written atomically.
+public struct Checkpoint {
+    public static let format = "rlr-checkpoint/1"
+
+    public var config: RLRConfig
+    public var backbone: BackboneIdentity
+    public var categories: [String]
+    public var network: RLRNetwork
+    public var lossHistory: [Float]
+    public var optimizerState: [String: Tensor]
+
+    public init(config: RLRConfig, backbone: BackboneIdentity, categories: [String], network: RLRNetwork,
+                lossHistory: [Float], optimizerState: [String: Tensor] = [:]) {
+        self.config = config; self.backbone = backbone; self.categories = categories; self.network = network
+        self.lossHistory = lossHistory; self.optimizerState = optimizerState
+    }
+
+    public func save(to path: String) throws {
+        var tensors: [String: Tensor] = [:]
+        for (key, value) in network.stateDict() { tensors["model." + key] = value }
+        for (key, value) in optimizerState { tensors["optimizer." + key] = value }
+        if !lossHistory.isEmpty { tensors["history.loss"] = Tensor(shape: [lossHistory.count], data: lossHistory) }
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys]
+        let metadata = [
+            "format": Checkpoint.format,
+            "config": String(decoding: try encoder.encode(config), as: UTF8.self),
+            "backbone": String(decoding: try encoder.encode(backbone), as: UTF8.self),
+            "categories": String(decoding: try encoder.encode(categories), as: UTF8.self),
+            "epochs_done": String(lossHistory.count),
+        ]
+        try SafeTensors.write(.init(tensors: tensors, metadata: metadata), to: path)
+    }
+
+    /// Loads a checkpoint; when `expectedBackbone` is given, refuses one trained on other features
+    /// and says what differs.
+    public static func load(_ path: String, expectedBackbone: BackboneIdentity? = nil) throws -> Checkpoint {
+        let contents = try SafeTensors.read(path)
+        func fail(_ reason: String) -> RLRError { .incompatibleCheckpoint("\(path): \(reason)") }
+        guard contents.metadata["format"] == format else {
+            throw fail("not an rlr checkpoint (metadata format is \(contents.metadata["format"] ?? "missing"), expected \(format))")
+        }
+        let decoder = JSONDecoder()
+        func decode<T: Decodable>(_ type: T.Type, _ key: String) throws -> T {
+            guard let text = contents.metadata[key], let value = try? decoder.decode(T.self, from: Data(text.utf8)) else {
+                throw fail("metadata '\(key)' is missing or malformed")
+            }
+            return value
+        }
+        let config = try decode(RLRConfig.self, "config")
+        let backbone = try decode(BackboneIdentity.self, "backbone")
+        let categories = try decode([String].self, "categories")
+        if let expected = expectedBackbone, expected != backbone {
+            throw fail("trained on \(describe(backbone)), but the features come from \(describe(expected))")
+        }
+        let network = try RLRNetwork(channels: backbone.channels, sides: backbone.sides, config: config)
+        var model: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
+        for (key, value) in contents.tensors {
+            if key.hasPrefix("model.") { model[String(key.dropFirst(6))] = value }
+            if key.hasPrefix("optimizer.") { optimizer[String(key.dropFirst(10))] = value }
+        }
+        do { try network.load(stateDict: model) } catch { throw fail(String(describing: error)) }
+        return Checkpoint(config: config, backbone: backbone, categories: categories, network: network,
+                          lossHistory: contents.tensors["history.loss"]?.toArray() ?? [], optimizerState: optimizer)
+    }
+
+    private static func describe(_ b: BackboneIdentity) -> String {
+        "\(b.name) taps \(b.taps.joined(separator: ",")) (\(b.channels) channels, \(b.sides) sides) at \(b.imageSize)px, \(b.normalization) normalisation"
+    }
+}

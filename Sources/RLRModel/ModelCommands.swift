@@ -1,0 +1,264 @@
+import Backbones
+import Commands
+import Datasets
+import Foundation
+import Imaging
+import Plots
+import Tensors
+
+/// `model …` commands: train, evaluate and predict with RLR.
+public enum ModelCommands {
+    static let modelOption = OptionSpec("model", .path, help: "A checkpoint written by `model train` (.safetensors).",
+                                        completion: .files(["safetensors"]))
+
+    public static let commands: [CommandSpec] = [
+        CommandSpec(
+            path: ["model", "train"], abstract: "Trains one RLR model on the normal images of all the chosen categories together.",
+            discussion: "Features come from the frozen backbone once (cached on disk under $RLR_CACHE/features unless --no-cache); "
+                + "epochs then train only the RLR heads. Prints progress per epoch (loss, images/s, ETA). Ctrl-C stops at the end "
+                + "of the current batch and still writes a usable checkpoint; --resume continues a checkpoint to --epochs. "
+                + "The last epoch is what is saved: no epoch is ever chosen by test results.",
+            options: [
+                DataCommands.root, DataCommands.categories, DataCommands.layout,
+                OptionSpec("out", short: "o", .path, help: "Checkpoint to write (.safetensors), atomically.", completion: .files(["safetensors"])),
+                OptionSpec("preset", .choice(["fast", "paper"]), default: .string("fast"),
+                           help: "fast: D 128/256, 2 layers (CPU-friendly); paper: D 256/512, 4 layers (the official configuration)."),
+                OptionSpec("epochs", short: "e", .int(1...), default: .nil, help: "Epochs to train (default: the preset's, 200)."),
+                OptionSpec("batch", .int(1...), default: .int(4), help: "Images per optimisation step."),
+                OptionSpec("lr", .double(0...), default: .double(1e-4), help: "Adam learning rate."),
+                OptionSpec("seed", short: "s", .int(0...), default: .int(3407), help: "Seed of initialisation, shuffling and jitter."),
+                OptionSpec("layers", .int(1...), default: .nil, help: "Encoder layers per level (overrides the preset)."),
+                OptionSpec("dims", .list(.int(8...)), default: .nil, help: "Hidden size per level, e.g. 128,256 (overrides the preset)."),
+                OptionSpec("jitter", .double(0...), default: .double(4), help: "Feature jitter alpha (0 disables)."),
+                OptionSpec("backbone", .choice(BackboneRegistry.names), default: .string("efficientnet-lite0"), help: "Feature extractor."),
+                OptionSpec("taps", .list(.string), default: .list([.string("s8"), .string("s16")]), help: "Backbone taps, one RLR level each."),
+                OptionSpec("size", .int(32...1024), default: .int(256), help: "Image side the images are resized to."),
+                OptionSpec("resume", .bool, default: .bool(false), help: "Continue training the checkpoint at --out."),
+                OptionSpec("cache", .bool, default: .bool(true), help: "Reuse extracted features from the disk cache."),
+            ],
+            examples: ["model train --root synthetic --categories washer,granite --epochs 1 --out synthetic.safetensors"],
+            run: train),
+        CommandSpec(
+            path: ["model", "eval"], abstract: "Evaluates a model per category on a dataset's test split (I-AUROC, P-AUROC, AUPRO, AP, F1-max).",
+            discussion: "Prints the per-category table and the mean over categories; metrics a category cannot support (pixel "
+                + "metrics without masks) are null. --json writes {protocol, categories, mean, timing_s}.",
+            options: [
+                modelOption, DataCommands.root, DataCommands.categories, DataCommands.layout,
+                OptionSpec("json", .path, default: .nil, help: "Write the results as JSON here.", completion: .files(["json"])),
+                OptionSpec("maps", .path, default: .nil, help: "Also write every test image's anomaly map (.npy) into this folder.",
+                           completion: .directories),
+            ],
+            examples: ["model eval --model synthetic.safetensors --root synthetic --categories washer --json synthetic-eval.json"],
+            run: evaluate),
+        CommandSpec(
+            path: ["model", "predict"], abstract: "Anomaly maps and scores for images or folders of images.",
+            discussion: "For each image writes <name>.npy (the unsmoothed map, [S, S]) and <name>.png (the smoothed map over the "
+                + "image) into --out, plus scores.json with every image's score; returns the scores as a record.",
+            arguments: [ArgumentSpec("inputs", .path, variadic: true, help: "Image files or folders of images.")],
+            options: [
+                modelOption,
+                OptionSpec("out", short: "o", .path, help: "Folder for the outputs (created if needed).", completion: .directories),
+            ],
+            examples: ["model predict synthetic/washer/test/scratch --model synthetic.safetensors --out predictions"],
+            run: predict),
+    ]
+
+    // MARK: Train
+
+    static func train(_ inv: Invocation) throws -> Value {
+        let out = try inv.path("out")
+        var dataset = try DataCommands.open(inv)
+        dataset = dataset.trainingSet
+        guard dataset.count > 0 else { throw CommandError.badArgument(name: "--root", reason: "no training images (train/good) found") }
+        let resume = try inv.bool("resume")
+        var config = try configuration(inv)
+        let backbone = try BackboneRegistry.make(try inv.string("backbone"))
+        let identity = try Detector.identity(of: backbone, taps: try DataCommands.strings(inv, "taps"), imageSize: try inv.int("size"))
+
+        var lossHistory: [Float] = [], optimizerState: [String: Tensor] = [:]
+        let network: RLRNetwork
+        if resume {
+            let checkpoint = try Checkpoint.load(out, expectedBackbone: identity)
+            config = checkpoint.config
+            if inv.has("epochs") { config.epochs = try inv.int("epochs") }
+            network = try RLRNetwork(channels: identity.channels, sides: identity.sides, config: config)
+            try network.load(stateDict: checkpoint.network.stateDict())
+            (lossHistory, optimizerState) = (checkpoint.lossHistory, checkpoint.optimizerState)
+            inv.print("resuming \(out) after \(lossHistory.count) epochs")
+        } else {
+            network = try RLRNetwork(channels: identity.channels, sides: identity.sides, config: config)
+        }
+        let detector = Detector(backbone: backbone, identity: identity, network: network)
+        inv.print("training on \(dataset.count) images of \(dataset.categories.joined(separator: ", ")) "
+                  + "(\(config.dims.map(String.init).joined(separator: "/")) hidden, \(config.layers) layers, "
+                  + "\(network.parameterCount) parameters), \(config.epochs) epochs")
+
+        let tokens = try cachedTokens(detector, dataset: dataset, useCache: try inv.bool("cache"), inv: inv)
+        let trainer = try Trainer(network: network, lossHistory: lossHistory, optimizerState: optimizerState)
+        var lastEpoch = lossHistory.count
+        let outcome = try trainer.train(tokens: tokens, progress: { progress in
+            inv.progress("epoch \(progress.epoch)/\(progress.epochs)", done: progress.batch, total: progress.batches)
+            if progress.batch == progress.batches && progress.epoch > lastEpoch {
+                lastEpoch = progress.epoch
+                inv.print(progress.line)
+            }
+        }, shouldStop: { inv.context.interrupt.isSet })
+        let checkpoint = Checkpoint(config: config, backbone: identity, categories: dataset.categories, network: network,
+                                    lossHistory: trainer.lossHistory, optimizerState: trainer.optimizer.stateDict())
+        try checkpoint.save(to: out)
+        if case .interrupted(let epochs) = outcome {
+            inv.print("interrupted: saved \(out) after \(epochs) finished epochs (continue with --resume)")
+        } else {
+            inv.print("saved \(out)")
+        }
+        return .object(ModelObject(path: out, checkpoint: checkpoint))
+    }
+
+    /// The configuration from --preset and the overriding options.
+    static func configuration(_ inv: Invocation) throws -> RLRConfig {
+        var config = RLRConfig.preset(try inv.string("preset"))!
+        if inv.has("epochs") { config.epochs = try inv.int("epochs") }
+        if inv.has("layers") { config.layers = try inv.int("layers") }
+        if inv.has("dims") { config.dims = try inv.ints("dims") }
+        config.batchSize = try inv.int("batch")
+        config.learningRate = Float(try inv.double("lr"))
+        config.seed = UInt64(try inv.int("seed"))
+        config.jitter = Float(try inv.double("jitter"))
+        config.imageSize = try inv.int("size")
+        return config
+    }
+
+    /// Training tokens from the disk cache, or extracted (and cached) with progress.
+    static func cachedTokens(_ detector: Detector, dataset: Dataset, useCache: Bool, inv: Invocation) throws -> [Tensor] {
+        let cache = FeatureCache()
+        let key = cache.key(identity: detector.identity, samples: dataset.samples)
+        if useCache, let tokens = cache.load(key, levels: detector.identity.taps.count), tokens[0].shape[0] == dataset.count {
+            inv.print("features: \(dataset.count) images from the cache")
+            return tokens
+        }
+        let start = Date()
+        let tokens = try detector.tokens(of: dataset, indices: Array(dataset.samples.indices),
+                                         progress: { inv.progress("features", done: $0, total: $1) },
+                                         shouldStop: { inv.context.interrupt.isSet })
+        let seconds = Date().timeIntervalSince(start)
+        inv.print(String(format: "features: %d images in %.1f s (%.1f images/s)", dataset.count, seconds, Double(dataset.count) / seconds))
+        if useCache { try cache.store(key, tokens: tokens) }
+        return tokens
+    }
+
+    // MARK: Evaluate and predict
+
+    /// The detector of a checkpoint, with its backbone.
+    static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
+        let checkpoint = try Checkpoint.load(path)
+        let backbone = try BackboneRegistry.make(checkpoint.backbone.name)
+        let identity = try Detector.identity(of: backbone, taps: checkpoint.backbone.taps, imageSize: checkpoint.backbone.imageSize)
+        guard identity == checkpoint.backbone else {
+            throw RLRError.incompatibleCheckpoint("\(path): its backbone \(checkpoint.backbone.name) now declares other taps than it was trained with")
+        }
+        return (Detector(backbone: backbone, identity: identity, network: checkpoint.network), checkpoint)
+    }
+
+    static func evaluate(_ inv: Invocation) throws -> Value {
+        let (detector, _) = try loadDetector(try inv.path("model"))
+        let dataset = try DataCommands.open(inv)
+        let mapsFolder = inv.has("maps") ? try inv.path("maps") : nil
+        if let mapsFolder { try FileManager.default.createDirectory(atPath: mapsFolder, withIntermediateDirectories: true) }
+        let evaluation = try Evaluation.run(detector, on: dataset, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
+                                            shouldStop: { inv.context.interrupt.isSet }) { sample, map, _ in
+            guard let mapsFolder else { return }
+            let name = "\(sample.category)_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy"
+            try NPY.write(map, to: mapsFolder + "/" + name)
+        }
+        inv.print(evaluation.report.table())
+        inv.print(String(format: "features %.1f s, scoring %.1f s", evaluation.featureSeconds, evaluation.scoringSeconds))
+        if inv.has("json") {
+            let path = try inv.path("json")
+            try AtomicFile.write(try evaluation.json(protocol: [
+                "image_size": detector.identity.imageSize, "backbone": detector.identity.name, "taps": detector.identity.taps,
+                "image_score": "max of the Gaussian-smoothed map (sigma \(detector.network.config.blurSigma), truncate 4)",
+                "pixel_metrics_on": "unsmoothed map", "epoch": "last", "mask_threshold": 0.5,
+            ]), to: path)
+            inv.print("wrote \(path)")
+        }
+        return .record(Record(evaluation.report.categories.map { row in
+            (row.category, .record(Record([("image_auroc", row.imageAUROC.map(Value.double) ?? .nil),
+                                           ("pixel_auroc", row.pixelAUROC.map(Value.double) ?? .nil),
+                                           ("aupro", row.aupro.map(Value.double) ?? .nil)])))
+        }))
+    }
+
+    /// Each overlay spans its own map's range, to show where an image looks most anomalous; how
+    /// anomalous the image is overall is its score in scores.json.
+    static let overlayStyle = HeatmapStyle(colormap: .jet, range: .perMap, alpha: 0.5)
+
+    static func predict(_ inv: Invocation) throws -> Value {
+        let (detector, _) = try loadDetector(try inv.path("model"))
+        let out = try inv.path("out")
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        var samples: [Sample] = []
+        for input in try inv.list("inputs") {
+            guard case .string(let path) = input else { continue }
+            var isFolder: ObjCBool = false
+            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
+                throw CommandError.badArgument(name: "inputs", reason: "\(path) does not exist")
+            }
+            samples += isFolder.boolValue ? try Dataset.folder(path).samples
+                : [Sample(path: path, category: "", split: .test, defect: "", label: .unknown)]
+        }
+        let dataset = Dataset(root: "", layout: "files", samples: samples)
+        var scores: [(String, Value)] = []
+        let size = detector.identity.imageSize
+        for start in stride(from: 0, to: samples.count, by: 16) {
+            let chunk = Array(start..<Swift.min(samples.count, start + 16))
+            let batch = try dataset.load(chunk, size: size, normalization: .unit)
+            let (maps, batchScores) = detector.score(tokens: try detector.tokens(batch.images))
+            for (i, sample) in batch.samples.enumerated() {
+                let name = (sample.fileName as NSString).deletingPathExtension
+                let map = maps.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous()
+                try NPY.write(map, to: "\(out)/\(name).npy")
+                let image = try Image(tensor: batch.images.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous(), normalization: .unit)
+                let smoothed = try AnomalyMap(map.gaussianBlur(sigma: detector.network.config.blurSigma))
+                try Heatmap.overlay(smoothed, on: image, style: overlayStyle).writePNG(to: "\(out)/\(name).png")
+                scores.append((sample.path, .double(Double(batchScores[i]))))
+            }
+            inv.progress("predict", done: chunk.last! + 1, total: samples.count)
+            try inv.checkInterrupted()
+        }
+        let json = try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: scores.map { ($0.0, $0.1.number ?? 0) }),
+                                              options: [.prettyPrinted, .sortedKeys])
+        try AtomicFile.write(json, to: out + "/scores.json")
+        inv.print("wrote maps, overlays and scores.json for \(samples.count) images to \(out)")
+        return .record(Record(scores))
+    }
+}
+
+/// A trained model as a language value.
+public final class ModelObject: ScriptObject, @unchecked Sendable {
+    public let path: String
+    public let checkpoint: Checkpoint
+
+    init(path: String, checkpoint: Checkpoint) {
+        self.path = path
+        self.checkpoint = checkpoint
+    }
+
+    public var typeName: String { "model" }
+    public var summary: String {
+        let c = checkpoint.config
+        return "RLR model \(path): \(checkpoint.backbone.name) \(checkpoint.backbone.taps.joined(separator: ",")), "
+            + "D \(c.dims.map(String.init).joined(separator: "/")), \(c.layers) layers, \(checkpoint.lossHistory.count) epochs"
+            + (checkpoint.lossHistory.last.map { String(format: ", loss %.4f", $0) } ?? "")
+            + ", categories \(checkpoint.categories.joined(separator: ","))"
+    }
+    public var memberNames: [String] { ["path", "epochs", "loss", "categories"] }
+    public func member(_ name: String) -> Value? {
+        switch name {
+        case "path": return .string(path)
+        case "epochs": return .int(checkpoint.lossHistory.count)
+        case "loss": return .tensor(Tensor(shape: [checkpoint.lossHistory.count], data: checkpoint.lossHistory))
+        case "categories": return .list(checkpoint.categories.map { .string($0) })
+        default: return nil
+        }
+    }
+}

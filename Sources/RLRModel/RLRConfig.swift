@@ -1,0 +1,109 @@
+/// Hyper-parameters of an RLR model (ECCV 2024, "Reconstruct features from a Learnable Reference").
+///
+/// Levels are ordered as the backbone taps (default stride 8, then 16). Presets: `paper` (the
+/// official configuration: D 256/512, 4 layers) and `fast` (D 128/256, 2 layers, for CPUs).
+public struct RLRConfig: Codable, Equatable, Sendable {
+    /// Hidden width D per level.
+    public var dims: [Int]
+    /// Encoder layers L per level.
+    public var layers: Int
+    public var heads: Int
+    /// FFN hidden width = ffnMultiplier * D.
+    public var ffnMultiplier: Int
+    /// What each layer sums before its first LayerNorm (the official ablations).
+    public var blocks: [AttentionBlock]
+    /// Feature jitter alpha (0 disables).
+    public var jitter: Float
+    public var learningRate: Float
+    public var layerNormEpsilon: Float
+    public var cosineEpsilon: Float
+    /// Window size k per level; nil = the official rule for the level's side (see `windowSize`).
+    public var windows: [Int]?
+    public var imageSize: Int
+    public var blurSigma: Float
+    public var epochs: Int
+    public var batchSize: Int
+    public var seed: UInt64
+
+    public init(dims: [Int] = [256, 512], layers: Int = 4, heads: Int = 8, ffnMultiplier: Int = 4,
+                blocks: [AttentionBlock] = AttentionBlock.rlr, jitter: Float = 4, learningRate: Float = 1e-4,
+                layerNormEpsilon: Float = 1e-5, cosineEpsilon: Float = 1e-8, windows: [Int]? = nil,
+                imageSize: Int = 256, blurSigma: Float = 4, epochs: Int = 200, batchSize: Int = 4, seed: UInt64 = 3407) {
+        self.dims = dims; self.layers = layers; self.heads = heads; self.ffnMultiplier = ffnMultiplier
+        self.blocks = blocks; self.jitter = jitter; self.learningRate = learningRate
+        self.layerNormEpsilon = layerNormEpsilon; self.cosineEpsilon = cosineEpsilon; self.windows = windows
+        self.imageSize = imageSize; self.blurSigma = blurSigma; self.epochs = epochs; self.batchSize = batchSize; self.seed = seed
+    }
+
+    /// The official configuration (D 256/512, 4 layers, 200 epochs).
+    public static let paper = RLRConfig()
+    /// A CPU-friendly configuration (D 128/256, 2 layers).
+    public static let fast = RLRConfig(dims: [128, 256], layers: 2)
+
+    public static func preset(_ name: String) -> RLRConfig? {
+        switch name {
+        case "paper": return .paper
+        case "fast": return .fast
+        default: return nil
+        }
+    }
+
+    /// The official window sizes: 5 at 16x16, 7 at 32x32, 11 at 64x64 tokens.
+    public static let officialWindows: [Int: Int] = [16: 5, 32: 7, 64: 11]
+
+    /// Window size for level `level` with a `side` x `side` token grid.
+    public func windowSize(level: Int, side: Int) throws -> Int {
+        if let windows {
+            guard level < windows.count, windows[level] % 2 == 1, windows[level] > 0 else {
+                throw RLRError.invalidConfig("window sizes \(windows) must give an odd size for level \(level)")
+            }
+            return windows[level]
+        }
+        guard let k = RLRConfig.officialWindows[side] else {
+            throw RLRError.invalidConfig("no official window size for a \(side)x\(side) level (known: 16 -> 5, 32 -> 7, 64 -> 11); set windows explicitly")
+        }
+        return k
+    }
+}
+
+/// One attention block summed inside an encoder layer, with its weight.
+public struct AttentionBlock: Codable, Equatable, Sendable {
+    public enum Kind: String, Codable, Sendable, CaseIterable {
+        /// Local cross attention: Q = X, K = V = R, only the k x k window (sparse).
+        case lca
+        /// Masked learnable-key attention: Q = X, K = R, V = X, everything except the window.
+        case mlka
+        /// Global cross attention to the reference: Q = X, K = V = R, no mask (ablation `ca`).
+        case ca
+        /// Neighbour-masked self attention (UniAD): Q = K = V = X, window masked (ablation `msa`).
+        case msa
+    }
+
+    public var kind: Kind
+    public var weight: Float
+
+    public init(_ kind: Kind, weight: Float = 1) {
+        self.kind = kind
+        self.weight = weight
+    }
+
+    /// RLR's layer: 2 * LCA + 1 * MLKA.
+    public static let rlr = [AttentionBlock(.lca, weight: 2), AttentionBlock(.mlka, weight: 1)]
+}
+
+/// Errors of the RLR model, naming what is wrong.
+public enum RLRError: Error, CustomStringConvertible, Equatable {
+    case invalidConfig(String)
+    case shapeMismatch(String)
+    case incompatibleCheckpoint(String)
+    case interrupted
+
+    public var description: String {
+        switch self {
+        case let .invalidConfig(message): return "invalid RLR configuration: \(message)"
+        case let .shapeMismatch(message): return message
+        case let .incompatibleCheckpoint(message): return "incompatible checkpoint: \(message)"
+        case .interrupted: return "interrupted"
+        }
+    }
+}

@@ -1,0 +1,89 @@
+import Commands
+import Foundation
+import Kernels
+import Library
+import Script
+import Tensors
+import XCTest
+
+/// Every declared example of every library (and of the builtins) parses and runs.
+final class ExamplesTests: XCTestCase {
+    func testEveryExampleRuns() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rlr-examples-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let previous = FileManager.default.currentDirectoryPath
+        _ = FileManager.default.changeCurrentDirectoryPath(folder.path)
+        defer {
+            _ = FileManager.default.changeCurrentDirectoryPath(previous)
+            try? FileManager.default.removeItem(at: folder)
+        }
+        try writeExampleInputs()
+        let interpreter = try Interpreter(libraries: Library.all, output: { _ in }, interrupt: InterruptFlag())
+        // Examples may use files that other examples create (a synthetic dataset, a saved tensor), so failing
+        // ones are retried after the others until a pass makes no progress.
+        var pending = (Builtins.commands + Library.all.flatMap(\.commands)).flatMap { spec in spec.examples.map { (spec, $0) } }
+        let count = pending.count
+        var failures: [String] = []
+        while !pending.isEmpty {
+            failures = []
+            let before = pending.count
+            pending = pending.filter { spec, example in
+                XCTAssertTrue(example.contains(spec.name), "an example of '\(spec.name)' should call it: \(example)")
+                do {
+                    try interpreter.run(SourceFile(name: "<example of \(spec.name)>", text: example))
+                    return false
+                } catch {
+                    failures.append("example of '\(spec.name)' failed: \(example)\n\(error)")
+                    return true
+                }
+            }
+            if pending.count == before { break }
+        }
+        for failure in failures where !pending.isEmpty { XCTFail(failure) }
+        XCTAssertGreaterThan(count, 20)
+    }
+
+    /// The input files examples name that no example writes: tensors, a loss history.
+    private func writeExampleInputs() throws {
+        var generator = RandomGenerator(seed: 1)
+        try NPY.write(Tensor.rand([2, 3, 64, 64], generator: &generator), to: "images.npy")
+        try NPY.write(Tensor.randn([1, 3, 96, 96], generator: &generator), to: "image.npy")
+        try NPY.write(Tensor.rand([256, 256], generator: &generator), to: "map.npy")
+        try NPY.write(Tensor.rand([20], generator: &generator), to: "scores.npy")
+        try NPY.write(Tensor(shape: [20], data: (0..<20).map { Float($0 % 2) }), to: "labels.npy")
+        try NPY.write(Tensor(shape: [10], data: (1...10).map { 1 / Float($0) }), to: "loss.npy")
+        try Data(#"{"train": [0.9, 0.6, 0.4], "val": [1.0, 0.7, 0.6]}"#.utf8).write(to: URL(fileURLWithPath: "history.json"))
+    }
+
+    func testEveryLibraryCommandHasAnExample() {
+        for spec in Library.all.flatMap(\.commands) {
+            XCTAssertFalse(spec.examples.isEmpty, "'\(spec.name)' has no example")
+        }
+    }
+}
+
+/// The scripts in examples/ that need no data run without errors.
+final class ExampleScriptTests: XCTestCase {
+    func testLanguageTour() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("examples/language-tour.rlr").path
+        let printed = Printed()
+        let interpreter = try Interpreter(libraries: Library.all, output: { printed.append($0) }, interrupt: InterruptFlag())
+        try interpreter.run(SourceFile(name: path, text: try String(contentsOfFile: path, encoding: .utf8)))
+        XCTAssertEqual(printed.text, """
+            y has shape [2 3], mean 1.0333897333333333, rows 2
+            hello, world
+            hello, tour
+            caught: 'tensor randn' has no option --seeed (did you mean '--seed'?)
+
+            """)
+    }
+}
+
+/// Thread-safe capture of printed text.
+final class Printed: @unchecked Sendable {
+    private let lock = NSLock()
+    private var buffer = ""
+    func append(_ text: String) { lock.withLock { buffer += text } }
+    var text: String { lock.withLock { buffer } }
+}
