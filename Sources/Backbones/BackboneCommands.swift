@@ -18,7 +18,7 @@ public enum BackboneCommands {
         CommandSpec(
             path: ["backbone", "taps"], abstract: "The feature maps a backbone offers: name, channels, stride.",
             options: [name, weights],
-            examples: ["backbone taps", "backbone taps --name efficientnet-lite0 --weights (weights locate efficientnet-lite0)"],
+            examples: ["backbone taps --name efficientnet-lite1"],
             run: { inv in
                 let backbone = try make(inv)
                 return .list(backbone.taps.map { tap in
@@ -39,8 +39,8 @@ public enum BackboneCommands {
                 OptionSpec("scaling", .choice(["unit", "normalized"]), default: .string("unit"),
                            help: "unit: values in [0, 1]; normalized: already normalised for the backbone."),
             ],
-            examples: ["backbone run --input (tensor full [2 3 64 64] 0.5) --out /tmp/rlr-features --taps [s8 s16]",
-                       "backbone run --input (tensor randn [3 96 96] --seed 1) --out /tmp/rlr-features --taps [s32wide] --scaling normalized"],
+            examples: ["backbone run --input images.npy --out features --taps s8,s16",
+                       "backbone run --name efficientnet-lite2 --input image.npy --out f --taps s32wide --scaling normalized"],
             run: { inv in
                 let backbone = try make(inv)
                 var images = try inv.tensor("input")
