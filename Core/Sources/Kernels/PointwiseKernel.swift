@@ -23,7 +23,7 @@ public struct PixelLayout {
 public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputChannels: Int,
                                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels: Int,
                                        epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
-    // One inlined copy of the loops per epilogue, so that none of them tests the epilogue per store.
+    // The epilogue as two plain values, tested once per tile (an enum switch per store costs a call).
     switch epilogue {
     case .bias:
         pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, false, nil)
