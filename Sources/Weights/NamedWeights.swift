@@ -1,3 +1,4 @@
+import Kernels
 import Tensors
 
 /// One stored tensor: its element type on disk and its values as a contiguous `Float` tensor.
@@ -43,24 +44,12 @@ func materialize(_ raw: UnsafeRawPointer, type: ScalarType, offset: Int, shape: 
     Tensor(shape: shape) { out in
         if out.isEmpty { return }
         if shape.isEmpty { out[0] = type.load(raw, offset); return }
-        var index = [Int](repeating: 0, count: shape.count)
-        var source = offset
         let last = shape.count - 1
-        var i = 0
-        while i < out.count {
-            // The innermost axis as a tight loop, the outer ones as an odometer.
-            let step = strides[last]
-            for j in 0..<shape[last] { out[i + j] = type.load(raw, source + j * step) }
-            i += shape[last]
-            var axis = last - 1
-            while axis >= 0 {
-                index[axis] += 1
-                source += strides[axis]
-                if index[axis] < shape[axis] { break }
-                source -= strides[axis] * shape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+        var walk = StridedRows(shape: shape, strides: [strides])
+        for i in stride(from: 0, to: out.count, by: shape[last]) {
+            let source = offset + walk.offsets[0]
+            for j in 0..<shape[last] { out[i + j] = type.load(raw, source + j * strides[last]) }
+            walk.advance()
         }
     }
 }

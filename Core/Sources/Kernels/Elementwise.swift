@@ -35,29 +35,11 @@ public func binary(_ op: BinaryOp, _ a: UnsafePointer<Float>, _ aStrides: [Int],
     let aInner = aStrides.last ?? 0, bInner = bStrides.last ?? 0
     let rows = count / inner
     let pa = SendableConstPointer(a), pb = SendableConstPointer(b), po = SendablePointer(out)
-    let outerShape = Array(shape.dropLast()), aOuter = Array(aStrides.dropLast()), bOuter = Array(bStrides.dropLast())
     Parallel.forEachChunk(rows, grain: max(1, 32_768 / inner)) { range in
-        var index = [Int](repeating: 0, count: outerShape.count)
-        var rest = range.lowerBound, aOffset = 0, bOffset = 0
-        for axis in stride(from: outerShape.count - 1, through: 0, by: -1) {
-            index[axis] = rest % outerShape[axis]
-            rest /= outerShape[axis]
-            aOffset += index[axis] * aOuter[axis]
-            bOffset += index[axis] * bOuter[axis]
-        }
+        var walk = StridedRows(shape: shape, strides: [aStrides, bStrides], startingAtRow: range.lowerBound)
         for row in range {
-            binaryRow(op, pa.base + aOffset, aInner, pb.base + bOffset, bInner, po.base + row * inner, inner)
-            var axis = outerShape.count - 1
-            while axis >= 0 {
-                index[axis] += 1
-                aOffset += aOuter[axis]
-                bOffset += bOuter[axis]
-                if index[axis] < outerShape[axis] { break }
-                aOffset -= aOuter[axis] * outerShape[axis]
-                bOffset -= bOuter[axis] * outerShape[axis]
-                index[axis] = 0
-                axis -= 1
-            }
+            binaryRow(op, pa.base + walk.offsets[0], aInner, pb.base + walk.offsets[1], bInner, po.base + row * inner, inner)
+            walk.advance()
         }
     }
 }

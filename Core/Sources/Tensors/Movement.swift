@@ -118,25 +118,12 @@ extension Tensor {
 
 /// Writes contiguous `values` into the (possibly strided) elements of `target`.
 func stridedScatter(_ values: UnsafePointer<Float>, into target: Tensor) {
-    var index = [Int](repeating: 0, count: target.rank)
-    let count = target.count
-    if count == 0 { return }
-    var position = 0
+    guard target.count > 0 else { return }
     let inner = target.shape.last ?? 1, innerStride = target.strides.last ?? 0
-    let base = target.pointer
-    var i = 0
-    while i < count {
-        for j in 0..<inner { base[position + j * innerStride] = values[i + j] }
-        i += inner
-        var axis = target.rank - 2
-        while axis >= 0 {
-            index[axis] += 1
-            position += target.strides[axis]
-            if index[axis] < target.shape[axis] { break }
-            position -= target.strides[axis] * target.shape[axis]
-            index[axis] = 0
-            axis -= 1
-        }
-        if axis < 0 { break }
+    var walk = StridedRows(shape: target.shape.isEmpty ? [1] : target.shape, strides: [target.strides.isEmpty ? [0] : target.strides])
+    for row in 0..<(target.count / inner) {
+        let base = target.pointer + walk.offsets[0]
+        for j in 0..<inner { base[j * innerStride] = values[row * inner + j] }
+        walk.advance()
     }
 }
