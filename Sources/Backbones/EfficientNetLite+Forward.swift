@@ -107,27 +107,34 @@ extension EfficientNetLite {
                           into: sink.tensor.pointer + index * sink.channels * sink.pixels)
             }
         }
-        // Stem: im2col, then `[P, 27] x [27, 32]` as a 1x1 convolution of the columns.
         var input = image
         if scaling == .unitRange {
             let count = 3 * plan.stem.height * plan.stem.width
             for i in 0..<count { workspace.image[i] = image[i] * Self.unitRangeScale + Self.unitRangeShift }
             input = UnsafePointer(workspace.image)
         }
-        im2col(input, plan.stem, into: workspace.columns)
-        let stemPixels = plan.stem.columnCount
-        let columns = SendablePointer(workspace.columns)
-        var current = SendablePointer(workspace.x), spare = SendablePointer(workspace.y)
-        let stemOut = current
-        let stem = stem
-        split(stemPixels, grain: 256) { rows in
-            // The columns `[27, P]` read as pixels with channel stride P.
-            pointwiseConvolutionDirect(PixelLayout(columns.base + rows.lowerBound, pixelStride: 1, channelStride: stemPixels),
-                                       pixels: rows.count, inputChannels: plan.stem.columnRows, weights: stem.weights.pointer,
-                                       bias: stem.bias.pointer, outputChannels: stem.outputChannels, epilogue: .biasReLU6,
-                                       output: stemOut.base + rows.lowerBound * stem.outputChannels)
+        // Stem rows: gather their 3x3x3 patches, then `[P, 27] x [27, 32]` as a 1x1 convolution.
+        let image = SendableConstPointer(input), columns = SendablePointer(workspace.columns)
+        let stem = stem, stemGeometry = plan.stem, patch = plan.stem.columnRows
+        func stemRows(_ rows: Range<Int>, into output: UnsafeMutablePointer<Float>) {
+            let target = SendablePointer(output), outW = stemGeometry.outputWidth
+            split(rows.count, grain: 4) { part in
+                let first = rows.lowerBound + part.lowerBound, pixels = part.count * outW
+                let patches = columns.base + part.lowerBound * outW * patch
+                gatherPatches(image.base, stemGeometry, rows: first..<(first + part.count), into: patches)
+                pointwiseConvolutionDirect(PixelLayout(patches, pixelStride: patch, channelStride: 1), pixels: pixels,
+                                           inputChannels: patch, weights: stem.weights.pointer, bias: stem.bias.pointer,
+                                           outputChannels: stem.outputChannels, epilogue: .biasReLU6,
+                                           output: target.base + part.lowerBound * outW * stem.outputChannels)
+            }
         }
-        deliver(.stem, stemOut.base)
+        var current = SendablePointer(workspace.x), spare = SendablePointer(workspace.y)
+        // The stem runs ahead unless block 0 consumes its rows band by band (it has no expand conv).
+        let stemFeedsBlock = blocks[0].expand == nil && step(.block(0)) <= plan.depth && !sinks.contains { $0.point == .stem }
+        if !stemFeedsBlock {
+            stemRows(0..<stemGeometry.outputHeight, into: current.base)
+            deliver(.stem, current.base)
+        }
         let expanded = SendablePointer(workspace.expanded), depthwiseOut = SendablePointer(workspace.depthwise)
         for (i, block) in blocks.enumerated() {
             let g = plan.depthwise[i]
@@ -143,32 +150,28 @@ extension EfficientNetLite {
                 || g.height * rowFloats <= 4 * Self.bandFloats
             let bandRows = wholeMap ? g.outputHeight : max(1, Self.bandFloats / (g.strideY * rowFloats))
             let depthwise = block.depthwise
-            var windowFirstRow = 0, expandedRows = 0
+            var window = RowWindow(buffer: expanded.base, rowFloats: rowFloats)
             for bandStart in stride(from: 0, to: g.outputHeight, by: bandRows) {
                 let bandEnd = min(g.outputHeight, bandStart + bandRows)
                 var source = current
-                if let expand = block.expand {
+                if block.expand != nil || (i == 0 && stemFeedsBlock) {
                     let first = wholeMap ? 0 : max(0, bandStart * g.strideY - g.padTop)
                     let needed = min(g.height, (bandEnd - 1) * g.strideY - g.padTop + g.kernelHeight)
-                    if first > windowFirstRow {
-                        let kept = max(0, expandedRows - first)
-                        (expanded.base).update(from: expanded.base + (expandedRows - kept - windowFirstRow) * rowFloats, count: kept * rowFloats)
-                        windowFirstRow = first
-                        expandedRows = max(expandedRows, first)
+                    let newRows = window.slide(keepingFrom: first, upTo: needed)
+                    if let expand = block.expand {
+                        pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
+                                  expand, epilogue: .biasReLU6, into: window.row(newRows.lowerBound), split: split)
+                    } else {
+                        stemRows(newRows, into: window.row(newRows.lowerBound))
                     }
-                    let newRows = expandedRows..<needed
-                    pointwise(current.base + newRows.lowerBound * g.width * expand.inputChannels, pixels: newRows.count * g.width,
-                              expand, epilogue: .biasReLU6,
-                              into: expanded.base + (newRows.lowerBound - windowFirstRow) * rowFloats, split: split)
-                    expandedRows = needed
-                    // The window addressed as the whole map (rows outside it are never read).
-                    source = SendablePointer(expanded.base - windowFirstRow * rowFloats)
+                    source = SendablePointer(window.origin)
                 }
                 if !runsBlock { break }
-                let input = source, window = SendablePointer(depthwiseOut.base - bandStart * g.outputWidth * g.channels)
+                // The band's depthwise output sits at the top of its buffer (addressed as the whole map).
+                let input = source, output = SendablePointer(depthwiseOut.base - bandStart * g.outputWidth * g.channels)
                 split(bandEnd - bandStart, grain: 1) { rows in
                     depthwiseConvolutionReLU6(input.base, g, weights: depthwise.weights.pointer, bias: depthwise.bias.pointer,
-                                              output: window.base, rows: (bandStart + rows.lowerBound)..<(bandStart + rows.upperBound))
+                                              output: output.base, rows: (bandStart + rows.lowerBound)..<(bandStart + rows.upperBound))
                 }
                 let firstPixel = bandStart * g.outputWidth, outputs = block.project.outputChannels
                 pointwise(depthwiseOut.base, pixels: (bandEnd - bandStart) * g.outputWidth, block.project,
@@ -205,6 +208,38 @@ extension EfficientNetLite {
     }
 }
 
+/// The rows of a map held in a buffer: a window `[first, end)` of map rows at the top of `buffer`.
+private struct RowWindow {
+    let buffer: UnsafeMutablePointer<Float>
+    let rowFloats: Int
+    private(set) var first = 0, end = 0
+
+    init(buffer: UnsafeMutablePointer<Float>, rowFloats: Int) {
+        self.buffer = buffer
+        self.rowFloats = rowFloats
+    }
+
+    /// Drops rows before `keepFirst` (moving the kept ones to the top) and extends the window to `needed`;
+    /// returns the rows the caller must now compute (at `row(_:)`).
+    mutating func slide(keepingFrom keepFirst: Int, upTo needed: Int) -> Range<Int> {
+        if keepFirst > first {
+            let kept = max(0, end - keepFirst)
+            buffer.update(from: buffer + (end - kept - first) * rowFloats, count: kept * rowFloats)
+            first = keepFirst
+            end = max(end, keepFirst)
+        }
+        let fresh = end..<max(end, needed)
+        end = fresh.upperBound
+        return fresh
+    }
+
+    /// Where map row `y` (inside the window) is stored.
+    func row(_ y: Int) -> UnsafeMutablePointer<Float> { buffer + (y - first) * rowFloats }
+
+    /// The window addressed as the whole map: row y at `origin + y * rowFloats` (only window rows are valid).
+    var origin: UnsafeMutablePointer<Float> { buffer - first * rowFloats }
+}
+
 /// Where a requested tap is copied: `tensor` `[N, channels, h, w]` with `pixels` = h * w.
 private struct Sink: @unchecked Sendable {
     let point: EfficientNetLite.TapPoint
@@ -236,7 +271,8 @@ struct Plan: Sendable {
         stem = .same(channels: 3, height: height, width: width, kernel: network.stem.kernel, stride: network.stem.stride)
         self.depth = depth
         var (h, w) = (stem.outputHeight, stem.outputWidth)
-        var activation = h * w * network.stem.outputChannels, expanded = 0, depthwiseSize = 0
+        // The expanded buffer also holds the stem's output when the stem feeds block 0 row by row.
+        var activation = h * w * network.stem.outputChannels, expanded = activation, depthwiseSize = 0
         var geometries: [ConvGeometry] = []
         for (i, block) in network.blocks.enumerated() {
             let g = ConvGeometry.same(channels: block.depthwise.inputChannels, height: h, width: w,
@@ -252,7 +288,7 @@ struct Plan: Sendable {
         if network.step(.head) <= depth { expanded = max(expanded, h * w * network.head.outputChannels) }
         depthwise = geometries
         imageFloats = 3 * height * width
-        columnFloats = stem.columnRows * stem.columnCount
+        columnFloats = stem.columnRows * stem.columnCount  // patches [P, 27] of the whole stem output
         activationFloats = activation
         expandedFloats = expanded
         depthwiseFloats = depthwiseSize

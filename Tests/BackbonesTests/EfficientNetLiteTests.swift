@@ -127,4 +127,20 @@ final class EfficientNetLiteTests: XCTestCase {
             Reference.assertClose(fromBatch, single, "batch image \(n) vs alone", tolerance: 1e-6)
         }
     }
+
+    /// Degenerate sizes run (1x1 images, an empty batch) and a strided view of a batch gives the same
+    /// features as its contiguous copy.
+    func testTinyEmptyAndStridedInputs() throws {
+        let network = try Reference.backbone("efficientnet-lite0")
+        var generator = RandomGenerator(seed: 13)
+        let tiny = try network.features(Tensor.rand([2, 3, 1, 1], generator: &generator), taps: ["s2", "s32wide"], scaling: .unitRange)
+        XCTAssertEqual(tiny["s2"]?.shape, [2, 16, 1, 1])
+        XCTAssertEqual(tiny["s32wide"]?.shape, [2, 1280, 1, 1])
+        XCTAssertEqual(try network.features(Tensor.zeros([0, 3, 32, 32]), taps: ["s8"], scaling: .unitRange)["s8"]?.shape, [0, 40, 4, 4])
+        let wide = Tensor.rand([2, 3, 40, 70], generator: &generator)
+        let view = wide.sliced(axis: 3, 3..<67, step: 2)  // [2, 3, 40, 32], not contiguous
+        let fromView = try network.features(view, taps: ["s16"], scaling: .unitRange)["s16"]!
+        let fromCopy = try network.features(view.contiguous(), taps: ["s16"], scaling: .unitRange)["s16"]!
+        XCTAssertEqual(fromView.toArray(), fromCopy.toArray())
+    }
 }

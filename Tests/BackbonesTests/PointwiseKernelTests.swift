@@ -46,3 +46,25 @@ final class PointwiseKernelTests: XCTestCase {
         }
     }
 }
+
+/// `gatherPatches` is `im2col` transposed, for any band of output rows.
+final class PatchesTests: XCTestCase {
+    func testMatchesTransposedIm2col() {
+        var generator = RandomGenerator(seed: 4)
+        for g in [ConvGeometry(channels: 3, height: 9, width: 8, kernelHeight: 3, kernelWidth: 3, strideY: 2, strideX: 2,
+                               padTop: 0, padBottom: 1, padLeft: 0, padRight: 1),
+                  ConvGeometry(channels: 2, height: 7, width: 11, kernelHeight: 3, kernelWidth: 2, strideY: 1, strideX: 2,
+                               dilationY: 2, padTop: 2, padBottom: 2, padLeft: 1, padRight: 0)] {
+            let image = Tensor.randn([g.channels, g.height, g.width], generator: &generator)
+            let columns = Tensor.zeros([g.columnRows, g.columnCount])
+            im2col(image.pointer, g, into: columns.pointer)
+            let expected = columns.transposed(0, 1).contiguous().toArray()
+            let all = Tensor.zeros([g.columnCount, g.columnRows])
+            gatherPatches(image.pointer, g, rows: 0..<g.outputHeight, into: all.pointer)
+            XCTAssertEqual(all.toArray(), expected)
+            let band = Tensor.zeros([2 * g.outputWidth, g.columnRows])
+            gatherPatches(image.pointer, g, rows: 1..<3, into: band.pointer)
+            XCTAssertEqual(band.toArray(), Array(expected[(g.outputWidth * g.columnRows)..<(3 * g.outputWidth * g.columnRows)]))
+        }
+    }
+}

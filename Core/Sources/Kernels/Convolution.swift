@@ -131,6 +131,10 @@ public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGe
         let top = oy * g.strideY - g.padTop
         let kyRange = max(0, -top)..<min(k, g.height - top)
         let outRow = output + oy * outW * channels
+        if slidingApplies(g) {
+            depthwiseRowSliding(input, g, weights, bias, outRow, top: top, kyRange: kyRange, interior: interiorStart..<interiorEnd)
+            continue
+        }
         var c = 0
         while c < vectorChannels {
             var ox = 0
@@ -139,7 +143,10 @@ public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGe
                                  kyRange: kyRange, channel: c)
                 ox += 1
             }
-            while ox + 4 <= interiorEnd {
+            while ox < interiorEnd && interiorEnd - interiorStart >= 4 {
+                // The last block of four is moved back to end at `interiorEnd` (recomputing a few pixels)
+                // instead of leaving up to three pixels to the slower clipped path.
+                ox = min(ox, interiorEnd - 4)
                 let left = ox * s - g.padLeft
                 let b = load16(bias + c)
                 var a0 = b, a1 = b, a2 = b, a3 = b
@@ -181,7 +188,7 @@ public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGe
 
 /// Channels `channel..<channel + 16` of one output pixel, with the kernel clipped to the image.
 @inline(__always)
-private func depthwisePixel16(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ weights: UnsafePointer<Float>,
+func depthwisePixel16(_ input: UnsafePointer<Float>, _ g: ConvGeometry, _ weights: UnsafePointer<Float>,
                               _ bias: UnsafePointer<Float>, _ out: UnsafeMutablePointer<Float>, top: Int, left: Int,
                               kyRange: Range<Int>, channel c: Int) {
     let channels = g.channels, k = g.kernelWidth

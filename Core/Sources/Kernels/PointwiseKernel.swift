@@ -16,22 +16,6 @@ public struct PixelLayout {
     }
 }
 
-/// The epilogue as plain values, so that the inner loops test a flag instead of switching on an enum.
-private struct Finish {
-    let clamp: Bool
-    let residual: UnsafePointer<Float>?
-
-    @inline(__always) func callAsFunction(_ v: SIMD16<Float>, _ offset: Int) -> SIMD16<Float> {
-        if let residual { return v + load16(residual + offset) }
-        return clamp ? relu6(v) : v
-    }
-
-    @inline(__always) func callAsFunction(_ v: SIMD8<Float>, _ offset: Int) -> SIMD8<Float> {
-        if let residual { return v + load8(residual + offset) }
-        return clamp ? relu6(v) : v
-    }
-}
-
 /// 1x1 convolution `output[p, :] = epilogue(bias + sum_c input(p, c) * weights[c, :])` without SGEMM.
 ///
 /// `weights` is `[inputChannels, outputChannels]`, `output` (and a residual) `[pixels, outputChannels]`.
@@ -39,21 +23,21 @@ private struct Finish {
 public func pointwiseConvolutionDirect(_ input: PixelLayout, pixels: Int, inputChannels: Int,
                                        weights: UnsafePointer<Float>, bias: UnsafePointer<Float>, outputChannels: Int,
                                        epilogue: Epilogue, output: UnsafeMutablePointer<Float>) {
-    // One inlined copy of the loops per epilogue, so that none of them tests the epilogue per store.
+    // The epilogue as two plain values, tested once per tile (an enum switch per store costs a call).
     switch epilogue {
     case .bias:
-        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: nil))
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, false, nil)
     case .biasReLU6:
-        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: true, residual: nil))
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, true, nil)
     case .biasResidual(let residual):
-        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, Finish(clamp: false, residual: residual))
+        pointwiseDirect(input, pixels, inputChannels, weights, bias, outputChannels, epilogue, output, false, residual)
     }
 }
 
 @inline(__always)
 private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannels: Int, _ weights: UnsafePointer<Float>,
                              _ bias: UnsafePointer<Float>, _ outputChannels: Int, _ epilogue: Epilogue,
-                             _ output: UnsafeMutablePointer<Float>, _ finish: Finish) {
+                             _ output: UnsafeMutablePointer<Float>, _ clamp: Bool, _ residual: UnsafePointer<Float>?) {
     let n = outputChannels, ps = input.pixelStride, cs = input.channelStride
     var p = 0
     while p + 6 <= pixels {
@@ -73,12 +57,15 @@ private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannel
                 a5 = a5.addingProduct(SIMD16(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store16(finish(a0, o), output + o)
-            store16(finish(a1, o + n), output + o + n)
-            store16(finish(a2, o + 2 * n), output + o + 2 * n)
-            store16(finish(a3, o + 3 * n), output + o + 3 * n)
-            store16(finish(a4, o + 4 * n), output + o + 4 * n)
-            store16(finish(a5, o + 5 * n), output + o + 5 * n)
+            // The epilogue written out: the optimiser does not inline a helper here.
+            if let residual {
+                a0 += load16(residual + o); a1 += load16(residual + o + n); a2 += load16(residual + o + 2 * n)
+                a3 += load16(residual + o + 3 * n); a4 += load16(residual + o + 4 * n); a5 += load16(residual + o + 5 * n)
+            } else if clamp {
+                a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3); a4 = relu6(a4); a5 = relu6(a5)
+            }
+            store16(a0, output + o); store16(a1, output + o + n); store16(a2, output + o + 2 * n)
+            store16(a3, output + o + 3 * n); store16(a4, output + o + 4 * n); store16(a5, output + o + 5 * n)
             c += 16
         }
         while c + 8 <= n {
@@ -95,12 +82,15 @@ private func pointwiseDirect(_ input: PixelLayout, _ pixels: Int, _ inputChannel
                 a5 = a5.addingProduct(SIMD8(repeating: xk[5 * ps]), w)
             }
             let o = p * n + c
-            store8(finish(a0, o), output + o)
-            store8(finish(a1, o + n), output + o + n)
-            store8(finish(a2, o + 2 * n), output + o + 2 * n)
-            store8(finish(a3, o + 3 * n), output + o + 3 * n)
-            store8(finish(a4, o + 4 * n), output + o + 4 * n)
-            store8(finish(a5, o + 5 * n), output + o + 5 * n)
+            // The epilogue written out: the optimiser does not inline a helper here.
+            if let residual {
+                a0 += load8(residual + o); a1 += load8(residual + o + n); a2 += load8(residual + o + 2 * n)
+                a3 += load8(residual + o + 3 * n); a4 += load8(residual + o + 4 * n); a5 += load8(residual + o + 5 * n)
+            } else if clamp {
+                a0 = relu6(a0); a1 = relu6(a1); a2 = relu6(a2); a3 = relu6(a3); a4 = relu6(a4); a5 = relu6(a5)
+            }
+            store8(a0, output + o); store8(a1, output + o + n); store8(a2, output + o + 2 * n)
+            store8(a3, output + o + 3 * n); store8(a4, output + o + 4 * n); store8(a5, output + o + 5 * n)
             c += 8
         }
         if c < n { pointwiseScalar(input, pixels: p..<(p + 6), channels: c..<n, inputChannels, weights, bias, n, epilogue, output) }
