@@ -6,6 +6,21 @@ public enum ReduceOp: Sendable {
 /// Reduces the middle axis of a contiguous `[outer, length, inner]` array into `[outer, inner]`.
 public func reduce(_ op: ReduceOp, _ input: UnsafePointer<Float>, outer: Int, length: Int, inner: Int,
                    into out: UnsafeMutablePointer<Float>) {
+    if outer == 1 && inner == 1 {
+        // One long row: partial results per core, then combined.
+        let chunks = max(1, min(Parallel.threadCount, length / 65_536))
+        let partials = SendablePointer(UnsafeMutablePointer<Float>.allocate(capacity: chunks))
+        defer { partials.base.deallocate() }
+        let src = SendableConstPointer(input)
+        Parallel.forEachChunk(chunks, grain: 1) { range in
+            for c in range {
+                let start = length * c / chunks, end = length * (c + 1) / chunks
+                partials[c] = reduceRow(op, src.base + start, end - start)
+            }
+        }
+        out[0] = reduceRow(op, partials.base, chunks)
+        return
+    }
     let src = SendableConstPointer(input), dst = SendablePointer(out)
     Parallel.forEachChunk(outer, grain: max(1, 65_536 / max(length * inner, 1))) { range in
         for o in range {

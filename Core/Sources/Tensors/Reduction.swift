@@ -7,23 +7,35 @@ extension Tensor {
         return Array(Set(axes.map { Tensor.normalize(axis: $0, rank: rank) })).sorted()
     }
 
-    /// Reduces one axis with `op`, keeping it as size 1. No autograd.
-    func reduceAxis(_ op: ReduceOp, _ axis: Int) -> Tensor {
+    /// Reduces the consecutive axes `axes` with `op` in one pass, keeping them as size 1. No autograd.
+    func reduceAxes(_ op: ReduceOp, _ axes: ClosedRange<Int>) -> Tensor {
         let source = isContiguous ? self : materialized()
-        let outer = shape[..<axis].reduce(1, *), inner = shape[(axis + 1)...].reduce(1, *)
+        let outer = shape[..<axes.lowerBound].reduce(1, *), inner = shape[(axes.upperBound + 1)...].reduce(1, *)
         var outShape = shape
-        outShape[axis] = 1
+        for axis in axes { outShape[axis] = 1 }
         let result = Tensor(shape: outShape) { out in
-            reduce(op, source.pointer, outer: outer, length: shape[axis], inner: inner, into: out.baseAddress!)
+            reduce(op, source.pointer, outer: outer, length: shape[axes].reduce(1, *), inner: inner, into: out.baseAddress!)
         }
         return withExtendedLifetime(source) { result }
+    }
+
+    /// Reduces `axes` (sorted) with `op`, one pass per run of consecutive axes. No autograd.
+    func reduced(_ op: ReduceOp, _ axes: [Int]) -> Tensor {
+        var result = detached()
+        var start = 0
+        while start < axes.count {
+            var end = start
+            while end + 1 < axes.count && axes[end + 1] == axes[end] + 1 { end += 1 }
+            result = result.reduceAxes(op, axes[start]...axes[end])
+            start = end + 1
+        }
+        return result
     }
 
     /// Sum over `axes` (all when nil).
     public func sum(axes: [Int]? = nil, keepDims: Bool = false) -> Tensor {
         let resolved = resolveAxes(axes)
-        var result = self.detached()
-        for axis in resolved { result = result.reduceAxis(.sum, axis) }
+        var result = reduced(.sum, resolved)
         let keptShape = result.shape
         let inputShape = shape
         if !keepDims { result = result.detached().reshaped(Tensor.dropAxes(resolved, from: inputShape)) }
@@ -62,8 +74,7 @@ extension Tensor {
 
     private func extremum(_ op: ReduceOp, _ axes: [Int]?, _ keepDims: Bool) -> Tensor {
         let resolved = resolveAxes(axes)
-        var kept = self.detached()
-        for axis in resolved { kept = kept.reduceAxis(op, axis) }
+        let kept = reduced(op, resolved)
         let result = keepDims ? kept : kept.reshaped(Tensor.dropAxes(resolved, from: shape))
         let inputShape = shape
         return Tensor.record(result, inputs: [self]) { [input = detached()] g in
