@@ -128,7 +128,7 @@ public enum App {
           rlr -e CODE [ARGS...]    run code and print its value
           rlr -                    run a script read from stdin
           rlr NOUN VERB [ARGS...]  run one command (rlr NOUN VERB --help for its options)
-          rlr run FILE.rlr --report DIR   run a notebook script and write DIR/index.md
+          rlr run FILE.rlr --report DIR   run a notebook script and write DIR/index.md and index.html
           rlr help --markdown      the command reference in markdown
 
         commands:

@@ -71,7 +71,7 @@ final class ExampleScriptTests: XCTestCase {
         let interpreter = try Interpreter(libraries: Library.all, output: { printed.append($0) }, interrupt: InterruptFlag())
         try interpreter.run(SourceFile(name: path, text: try String(contentsOfFile: path, encoding: .utf8)))
         XCTAssertEqual(printed.text, """
-            y has shape [2 3], mean 1.0333897333333333, rows 2
+            y has shape [2 3], mean 1.0333898333333333, rows 2
             hello, world
             hello, tour
             caught: 'tensor randn' has no option --seeed (did you mean '--seed'?)
