@@ -76,7 +76,7 @@ let package = Package(
         .testTarget(name: "DatasetsTests", dependencies: ["Datasets", "Imaging", "Library", core], swiftSettings: numeric),
         .testTarget(name: "MetricsTests", dependencies: ["Metrics", core], swiftSettings: numeric),
         .testTarget(name: "MetricsLibraryTests", dependencies: ["MetricsLibrary", "Library", core]),
-        .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", core], swiftSettings: numeric),
+        .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", "Backbones", "Datasets", "Metrics", core], swiftSettings: numeric),
         // Plots: colormaps, overlays, chart geometry, text, errors, and the plot commands' examples.
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "Imaging", "Datasets", "Metrics", "Library", core], swiftSettings: numeric),
         // Library: every library registers cleanly; every declared example binds.
