@@ -92,7 +92,7 @@ extension Tensor {
         }) else {
             preconditionFailure("selecting: shapes \(shape), \(condition.shape), \(other.shape) do not broadcast")
         }
-        let (a, c, b) = (expanded(outShape).materialized(), condition.expanded(outShape).materialized(), other.expanded(outShape).materialized())
+        let (a, c, b) = (expanded(outShape).copied(), condition.expanded(outShape).copied(), other.expanded(outShape).copied())
         let result = Tensor(shape: outShape) { out in
             for i in 0..<out.count { out[i] = c.pointer[i] != 0 ? a.pointer[i] : b.pointer[i] }
         }

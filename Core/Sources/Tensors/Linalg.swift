@@ -18,7 +18,7 @@ extension Tensor {
             } else if batchContiguous && (rowStride == 1 || rows == 1) && (colStride == rows || cols == 1) {
                 self = MatrixOperand(tensor: t, transposed: true, leadingDimension: Swift.max(rows, 1))
             } else {
-                self = MatrixOperand(tensor: t.materialized(), transposed: false, leadingDimension: Swift.max(cols, 1))
+                self = MatrixOperand(tensor: t.copied(), transposed: false, leadingDimension: Swift.max(cols, 1))
             }
         }
 

@@ -9,7 +9,7 @@ extension Tensor {
 
     /// Reduces the consecutive axes `axes` with `op` in one pass, keeping them as size 1. No autograd.
     func reduceAxes(_ op: ReduceOp, _ axes: ClosedRange<Int>) -> Tensor {
-        let source = isContiguous ? self : materialized()
+        let source = isContiguous ? self : copied()
         let outer = shape[..<axes.lowerBound].reduce(1, *), inner = shape[(axes.upperBound + 1)...].reduce(1, *)
         var outShape = shape
         for axis in axes { outShape[axis] = 1 }

@@ -4,11 +4,11 @@ extension Tensor {
     /// This tensor if it is contiguous, else a contiguous copy (recorded for autograd).
     public func contiguous() -> Tensor {
         if isContiguous { return self }
-        return Tensor.record(materialized(), inputs: [self]) { grad in [grad] }
+        return Tensor.record(copied(), inputs: [self]) { grad in [grad] }
     }
 
-    /// A contiguous copy of the elements, outside autograd.
-    func materialized() -> Tensor {
+    /// A contiguous copy with its own storage, outside autograd.
+    public func copied() -> Tensor {
         Tensor(shape: shape) { buffer in
             stridedCopy(from: pointer, shape: shape, strides: strides, to: buffer.baseAddress!)
         }
@@ -16,7 +16,7 @@ extension Tensor {
 
     /// Calls `body` with the elements in row-major order (copying only when the layout requires it).
     public func withContiguousBuffer<R>(_ body: (UnsafeBufferPointer<Float>) throws -> R) rethrows -> R {
-        let source = isContiguous ? self : materialized()
+        let source = isContiguous ? self : copied()
         return try withExtendedLifetime(source) {
             try body(UnsafeBufferPointer(start: source.pointer, count: source.count))
         }
@@ -43,9 +43,4 @@ extension Tensor {
         }
         return pointer[position]
     }
-}
-
-extension Tensor {
-    /// A contiguous copy with its own storage (no autograd).
-    public func copied() -> Tensor { materialized() }
 }

@@ -50,7 +50,7 @@ public enum NPY {
             throw fail("header lacks descr or shape: \(header)")
         }
         let fortran = field("fortran_order", in: header) == "True"
-        let shape = try shapeText.trimmingCharacters(in: CharacterSet(charsAt: "()"))
+        let shape = try shapeText.trimmingCharacters(in: CharacterSet(charactersIn: "()"))
             .split(separator: ",").map { $0.trimmingCharacters(in: .whitespaces) }.filter { !$0.isEmpty }
             .map { text -> Int in
                 guard let n = Int(text), n >= 0 else { throw fail("bad shape \(shapeText)") }
@@ -58,7 +58,7 @@ public enum NPY {
             }
         let count = shape.reduce(1, *)
         let payload = headerStart + headerLength
-        let kind = descr.trimmingCharacters(in: CharacterSet(charsAt: "'\""))
+        let kind = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard let converter = Converter(descr: kind) else { throw fail("unsupported dtype \(kind)") }
         guard bytes.count - payload >= count * converter.size else {
             throw fail("data holds \(bytes.count - payload) bytes, shape \(shape) of \(kind) needs \(count * converter.size)")
@@ -106,8 +106,4 @@ public enum NPY {
             }
         }
     }
-}
-
-private extension CharacterSet {
-    init(charsAt text: String) { self.init(charactersIn: text) }
 }
