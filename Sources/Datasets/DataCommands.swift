@@ -6,7 +6,8 @@ import Tensors
 public enum DataCommands {
     static let layouts = ["mvtec", "visa", "folder", "good-bad"]
 
-    public static let root = OptionSpec("root", .path, help: "The dataset folder.", completion: .directories)
+    public static let root = OptionSpec("root", .path, help: "The dataset folder, or a folder of MVTec-layout datasets (their categories are read together).",
+                                             completion: .directories)
     public static let categories = OptionSpec("categories", .list(.string), default: .nil,
                                        help: "Categories to keep, comma separated; all when absent.")
     public static let layout = OptionSpec("layout", .choice(layouts), default: .string("mvtec"),

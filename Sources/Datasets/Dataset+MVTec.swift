@@ -6,14 +6,18 @@ extension Dataset {
     /// Test images in `test/good` are normal (all-zero masks); other `test/<defect>` folders are anomalous.
     /// An anomalous image without a mask is kept with image-level ground truth only, and reported once per
     /// defect folder in `warnings`. `categories` nil or empty means all.
+    ///
+    /// `root` may also be a collection of such datasets (`<root>/<dataset>/<category>/...`, like
+    /// `../shared/data`): then the categories of all of them are read together, named by their folder,
+    /// or `<dataset>/<category>` where two datasets share a category name.
     public static func mvtec(root: String, categories requested: [String]? = nil) throws -> Dataset {
         guard ImageFolder.exists(root) else { throw DatasetError.missingFolder(root) }
-        let available = mvtecCategories(root: root)
-        guard !available.isEmpty else { throw DatasetError.noCategories(root: root, layout: "MVTec AD") }
+        let folders = mvtecCategoryFolders(root: root)
+        guard !folders.isEmpty else { throw DatasetError.noCategories(root: root, layout: "MVTec AD") }
         var samples = [Sample]()
         var warnings = [String]()
-        for category in try choose(requested, from: available, root: root) {
-            let folder = root + "/" + category
+        for category in try choose(requested, from: Array(folders.keys).sorted(), root: root) {
+            let folder = folders[category]!
             for defect in ImageFolder.subfolders(of: folder + "/train") {
                 let label: Label = defect == "good" ? .normal : .anomalous
                 for name in ImageFolder.imageNames(in: folder + "/train/" + defect) {
@@ -45,11 +49,21 @@ extension Dataset {
         return Dataset(root: root, layout: "MVTec AD", samples: samples, warnings: warnings)
     }
 
-    /// Subfolders of `root` that hold `train` or `test`, sorted.
-    static func mvtecCategories(root: String) -> [String] {
-        ImageFolder.subfolders(of: root).filter {
-            ImageFolder.exists("\(root)/\($0)/train") || ImageFolder.exists("\(root)/\($0)/test")
+    /// The category folders under `root` by category name: its subfolders that hold `train` or `test`,
+    /// or, when there are none, those of each of its subfolders (a collection of datasets).
+    static func mvtecCategoryFolders(root: String) -> [String: String] {
+        func categories(_ folder: String) -> [String] {
+            ImageFolder.subfolders(of: folder).filter {
+                ImageFolder.exists("\(folder)/\($0)/train") || ImageFolder.exists("\(folder)/\($0)/test")
+            }
         }
+        let direct = categories(root)
+        if !direct.isEmpty { return Dictionary(uniqueKeysWithValues: direct.map { ($0, root + "/" + $0) }) }
+        let nested = ImageFolder.subfolders(of: root).flatMap { dataset in categories(root + "/" + dataset).map { (dataset, $0) } }
+        let shared = Dictionary(grouping: nested.map(\.1), by: { $0 }).filter { $0.value.count > 1 }
+        return Dictionary(uniqueKeysWithValues: nested.map { dataset, category in
+            (shared[category] == nil ? category : dataset + "/" + category, "\(root)/\(dataset)/\(category)")
+        })
     }
 
     /// `<name>_mask.png` (MVTec's naming) or `<name>.png` in `folder`, when present.

@@ -167,7 +167,7 @@ public enum ModelCommands {
         let evaluation = try Evaluation.run(detector, on: dataset, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
                                             shouldStop: { inv.context.interrupt.isSet }) { sample, map, _ in
             guard let mapsFolder else { return }
-            let name = "\(sample.category)_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy"
+            let name = "\(sample.category.replacingOccurrences(of: "/", with: "-"))_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy"
             try NPY.write(map, to: mapsFolder + "/" + name)
         }
         inv.print(evaluation.report.table())

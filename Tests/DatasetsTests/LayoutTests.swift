@@ -64,6 +64,23 @@ final class LayoutTests: XCTestCase {
         XCTAssertThrowsError(try Dataset.mvtec(root: "\(root)/nut/train")) { XCTAssertTrue("\($0)".contains("no MVTec AD categories")) }
     }
 
+    /// A folder of MVTec-layout datasets reads as one dataset; shared category names get their dataset's name.
+    func testCollectionOfDatasets() throws {
+        let root = folder + "/collection"
+        for (dataset, category) in [("mvtec", "nut"), ("mvtec", "plate"), ("kolektor", "kos"), ("mpdd", "plate")] {
+            try writeImage("\(root)/\(dataset)/\(category)/train/good/0.png")
+            try writeImage("\(root)/\(dataset)/\(category)/test/good/0.png")
+        }
+        try writeFile(Data("notes".utf8), to: "\(root)/MANIFEST.tsv")
+        let dataset = try Dataset.mvtec(root: root)
+        XCTAssertEqual(dataset.categories, ["kos", "mpdd/plate", "mvtec/plate", "nut"])
+        XCTAssertEqual(dataset.samples.first { $0.category == "mpdd/plate" && $0.split == .test }?.path, "\(root)/mpdd/plate/test/good/0.png")
+        XCTAssertEqual(try Dataset.mvtec(root: root, categories: ["nut", "kos"]).trainingSet.count, 2)
+        XCTAssertThrowsError(try Dataset.mvtec(root: root, categories: ["plate"])) {
+            XCTAssertTrue("\($0)".contains("mpdd/plate, mvtec/plate"), "\($0)")
+        }
+    }
+
     func testUnifiedTrainingSetKeepsCategories() throws {
         let root = folder + "/mvtec"
         for category in ["a", "b", "c"] {
