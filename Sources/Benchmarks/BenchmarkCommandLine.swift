@@ -10,10 +10,14 @@ enum BenchmarkCommandLine {
         if arguments.first == "pointwise" { return PointwiseBenchmark().run() }
         if arguments.first == "depthwise" { return DepthwiseBenchmark().run() }
         if ["tensor", "train", "score"].contains(arguments.first) {
-            // JSON lines for scripts/bench/run: rlr-bench tensor|train|score [--warmup N] [--repeat N]
+            // JSON lines for scripts/bench/run: rlr-bench tensor|train|score [--warmup N] [--repeat N] [--cases A,B]
             var timing = Timing()
             var rest = arguments.dropFirst()
             while let option = rest.popFirst() {
+                if option == "--cases", let names = rest.popFirst() {
+                    timing.cases = Set(names.split(separator: ",").map(String.init))
+                    continue
+                }
                 guard let value = rest.popFirst().flatMap(Int.init), value >= 0 else { throw UsageError(description: "option \(option) needs a count") }
                 switch option {
                 case "--warmup": timing.warmup = value

@@ -5,11 +5,15 @@ import Foundation
 struct Timing {
     var warmup = 2
     var repeats = 5
+    /// The cases to run (nil: all), as the peer's `bench_torch.py --cases` names them.
+    var cases: Set<String>?
 
     init(warmup: Int = 2, repeats: Int = 5) {
         self.warmup = warmup
         self.repeats = repeats
     }
+
+    func includes(_ name: String) -> Bool { cases?.contains(name) ?? true }
 
     /// Runs `body` warmup + repeats times; returns the median in milliseconds.
     func median(_ body: () -> Void) -> Double {

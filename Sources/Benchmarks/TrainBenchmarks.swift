@@ -7,7 +7,7 @@ import Tensors
 /// batch 4, Lite0 stride-8/16 token shapes): the peer's train_{default,small}_b4 cases.
 enum TrainBenchmarks {
     static func run(timing: Timing) {
-        for (name, config) in [("default", RLRConfig.paper), ("small", RLRConfig.fast)] {
+        for (name, config) in [("default", RLRConfig.paper), ("small", RLRConfig.fast)] where timing.includes("train_\(name)_b4") {
             var generator = RandomGenerator(seed: 1)
             let tokens = [Tensor.randn([4, 1024, 40], generator: &generator), Tensor.randn([4, 256, 112], generator: &generator)]
             let network = try! RLRNetwork(channels: [40, 112], sides: [32, 16], config: config)
