@@ -13,7 +13,8 @@ let package = Package(
     ],
     targets: [
         .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
-        .target(name: "Kernels", dependencies: ["COpenBLAS"], swiftSettings: numeric),
+        .target(name: "CVectorMath"),
+        .target(name: "Kernels", dependencies: ["COpenBLAS", "CVectorMath"], swiftSettings: numeric),
         .target(name: "Tensors", dependencies: ["Kernels"], swiftSettings: numeric),
         .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numeric),
 

@@ -7,9 +7,10 @@ import Tensors
 enum TensorBenchmarks {
     static func run(timing: Timing) {
         report(["case": "blas", "kernel": BLAS.coreName, "threads": BLAS.threads])
-        matmul(timing)
-        elementwise(timing)
-        attention(timing)
+        for (group, run) in [("matmul", matmul), ("thin", thinProducts), ("elementwise", elementwise), ("attention", attention)]
+        where timing.includes(group) {
+            run(timing)
+        }
     }
 
     static func matmul(_ timing: Timing) {
@@ -28,6 +29,28 @@ enum TensorBenchmarks {
             }
             report(["case": "matmul_\(batch)x\(m)x\(k)x\(n)", "median_ms": viaTensor, "raw_sgemm_ms": raw,
                     "gflops": flops / viaTensor / 1e6, "raw_gflops": flops / raw / 1e6, "impl": "swift"])
+        }
+    }
+
+    /// The products of attention with head size d (one thread): logits q kᵀ [64, N] (kᵀ pre-transposed),
+    /// P v [64, d], and the backward pass's Pᵀ dO [N, d], by `thinGEMM` and by OpenBLAS.
+    static func thinProducts(_ timing: Timing) {
+        var generator = RandomGenerator(seed: 3)
+        for (d, keys) in [(16, 1024), (32, 1024), (64, 256)] {
+            for (name, transposeA, m, n, k) in [("logits", false, 64, keys, d), ("pv", false, 64, d, keys), ("ptdo", true, keys, d, 64)] {
+                let a = Tensor.randn([m * k], generator: &generator), b = Tensor.randn([k * n], generator: &generator)
+                let c = Tensor.zeros([m * n])
+                let lda = transposeA ? m : k
+                let thin = timing.median {
+                    for _ in 0..<32 { thinGEMM(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+                }
+                let blas = timing.median {
+                    for _ in 0..<32 { sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+                }
+                let flops = 2.0 * 32 * Double(m * n * k)
+                report(["case": "thin_\(name)_d\(d)_n\(keys)", "median_ms": thin, "sgemm_ms": blas,
+                        "gflops": flops / thin / 1e6, "sgemm_gflops": flops / blas / 1e6, "impl": "swift"])
+            }
         }
     }
 

@@ -5,7 +5,8 @@ import Foundation
 struct Timing {
     var warmup = 2
     var repeats = 5
-    /// The cases to run (nil: all), as the peer's `bench_torch.py --cases` names them.
+    /// The cases to run (nil: all), as the peer's `bench_torch.py --cases` names them (the tensor
+    /// suite's groups: matmul, thin, elementwise, attention).
     var cases: Set<String>?
 
     init(warmup: Int = 2, repeats: Int = 5) {

@@ -1,10 +1,12 @@
 import Glibc
 
 /// Fused scaled dot-product attention `softmax(q kᵀ * scale + mask) v`: query rows are processed in
-/// blocks whose logits fit in cache. The forward pass may keep the probabilities `[B, H, Nq, Nk]`
-/// for the backward pass (when the caller can afford the memory); otherwise the backward pass
-/// recomputes them block by block from the saved row log-sum-exp, as FlashAttention does. Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared);
-/// optional additive `mask [Nq, Nk]` (0 / -inf); all contiguous.
+/// blocks whose logits fit in cache, and the products are `thinGEMM`s (head sizes are small).
+/// The forward pass may keep the probabilities `[B, H, Nq, Nk]` for the backward pass (when the
+/// caller can afford the memory); otherwise the backward pass recomputes them block by block from
+/// the saved row log-sum-exp, as FlashAttention does.
+/// Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared); optional additive
+/// `mask [Nq, Nk]` (0 / -inf); all contiguous.
 public struct DenseAttentionShape: Sendable {
     public var batch, heads, queries, keys, headDim: Int
     public var sharedKeys, sharedValues: Bool
@@ -16,7 +18,6 @@ public struct DenseAttentionShape: Sendable {
 
     /// Query rows per block: the block's logits take about 256 KB.
     var blockRows: Int { Swift.max(8, Swift.min(queries, 65_536 / Swift.max(keys, 1))) }
-    var blocks: Int { (queries + blockRows - 1) / blockRows }
     func keyOffset(_ b: Int, _ h: Int) -> Int { ((sharedKeys ? 0 : b) * heads + h) * keys * headDim }
     func valueOffset(_ b: Int, _ h: Int) -> Int { ((sharedValues ? 0 : b) * heads + h) * keys * headDim }
     func queryOffset(_ b: Int, _ h: Int, row: Int) -> Int { ((b * heads + h) * queries + row) * headDim }
@@ -34,23 +35,25 @@ public enum DenseAttention {
         let pm = mask.map(SendableConstPointer.init)
         let (po, pl) = (SendablePointer(output), SendablePointer(logSumExp))
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
-        Parallel.forEachChunk(s.batch * s.heads * s.blocks, grain: 1) { range in
-            let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil
-            defer { scratch?.deallocate() }
-            for task in range {
-                let unit = task / s.blocks, first = (task % s.blocks) * rowsPerBlock
+        Parallel.forEachChunk(s.batch * s.heads, grain: 1) { units in
+            let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil, keysT = allocateFloats(d * nk)
+            defer { scratch?.deallocate(); keysT.deallocate() }
+            for unit in units {
                 let (b, h) = (unit / s.heads, unit % s.heads)
-                let rows = Swift.min(rowsPerBlock, s.queries - first)
-                let logits = kept.map { $0.base + (unit * s.queries + first) * nk } ?? scratch!
-                sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: pq.base + s.queryOffset(b, h, row: first), lda: d,
-                      b: pk.base + s.keyOffset(b, h), ldb: d, c: logits, ldc: nk)
-                for r in 0..<rows {
-                    let row = logits + r * nk
-                    if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
-                    pl[unit * s.queries + first + r] = exponentiateRow(row, nk)
+                transpose(pk.base + s.keyOffset(b, h), rows: nk, columns: d, lda: d, into: keysT)
+                for first in stride(from: 0, to: s.queries, by: rowsPerBlock) {
+                    let rows = Swift.min(rowsPerBlock, s.queries - first)
+                    let logits = kept.map { $0.base + (unit * s.queries + first) * nk } ?? scratch!
+                    thinGEMM(m: rows, n: nk, k: d, alpha: scale, a: pq.base + s.queryOffset(b, h, row: first), lda: d,
+                             b: keysT, ldb: nk, c: logits, ldc: nk)
+                    for r in 0..<rows {
+                        let row = logits + r * nk
+                        if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
+                        pl[unit * s.queries + first + r] = exponentiateRow(row, nk)
+                    }
+                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: nk, b: pv.base + s.valueOffset(b, h), ldb: d,
+                             c: po.base + s.queryOffset(b, h, row: first), ldc: d)
                 }
-                sgemm(m: rows, n: d, k: nk, a: logits, lda: nk, b: pv.base + s.valueOffset(b, h), ldb: d,
-                      c: po.base + s.queryOffset(b, h, row: first), ldc: d)
             }
         }
     }
@@ -71,20 +74,23 @@ public enum DenseAttention {
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
         Parallel.forEachChunk(s.heads, grain: 1) { heads in
             let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil, gradient = allocateFloats(rowsPerBlock * nk)
-            defer { scratch?.deallocate(); gradient.deallocate() }
+            let keysT = allocateFloats(d * nk), valuesT = allocateFloats(d * nk)
+            defer { scratch?.deallocate(); gradient.deallocate(); keysT.deallocate(); valuesT.deallocate() }
             for h in heads {
                 for b in 0..<s.batch {
                     let unit = b * s.heads + h
-                    for block in 0..<s.blocks {
-                        let first = block * rowsPerBlock, rows = Swift.min(rowsPerBlock, s.queries - first)
+                    let (keys, values) = (pk.base + s.keyOffset(b, h), pv.base + s.valueOffset(b, h))
+                    transpose(values, rows: nk, columns: d, lda: d, into: valuesT)
+                    if kept == nil { transpose(keys, rows: nk, columns: d, lda: d, into: keysT) }
+                    for first in stride(from: 0, to: s.queries, by: rowsPerBlock) {
+                        let rows = Swift.min(rowsPerBlock, s.queries - first)
                         let qBlock = pq.base + s.queryOffset(b, h, row: first), gBlock = pg.base + s.queryOffset(b, h, row: first)
                         // P = exp(scale q kᵀ + mask - lse), kept from the forward pass or recomputed
                         let probabilities: UnsafePointer<Float>
                         if let kept {
                             probabilities = kept.base + (unit * s.queries + first) * nk
                         } else {
-                            sgemm(transposeB: true, m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d,
-                                  b: pk.base + s.keyOffset(b, h), ldb: d, c: scratch!, ldc: nk)
+                            thinGEMM(m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d, b: keysT, ldb: nk, c: scratch!, ldc: nk)
                             for r in 0..<rows {
                                 let row = scratch! + r * nk
                                 if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
@@ -93,10 +99,9 @@ public enum DenseAttention {
                             probabilities = UnsafePointer(scratch!)
                         }
                         // dV += Pᵀ dO ; dP = dO vᵀ
-                        sgemm(transposeA: true, m: nk, n: d, k: rows, a: probabilities, lda: nk, b: gBlock, ldb: d,
-                              beta: 1, c: pdv.base + s.valueOffset(b, h), ldc: d)
-                        sgemm(transposeB: true, m: rows, n: nk, k: d, a: gBlock, lda: d, b: pv.base + s.valueOffset(b, h), ldb: d,
-                              c: gradient, ldc: nk)
+                        thinGEMM(transposeA: true, m: nk, n: d, k: rows, a: probabilities, lda: nk, b: gBlock, ldb: d,
+                                 accumulate: true, c: pdv.base + s.valueOffset(b, h), ldc: d)
+                        thinGEMM(m: rows, n: nk, k: d, a: gBlock, lda: d, b: valuesT, ldb: nk, c: gradient, ldc: nk)
                         // dS = P ∘ (dP - rowsum(dO ∘ O)), scaled for the logits' scale
                         for r in 0..<rows {
                             let o = po.base + s.queryOffset(b, h, row: first + r), g = gBlock + r * d
@@ -106,10 +111,10 @@ public enum DenseAttention {
                             for j in 0..<nk { ds[j] = p[j] * (ds[j] - dot) * scale }
                         }
                         // dQ = dS k ; dK += dSᵀ q
-                        sgemm(m: rows, n: d, k: nk, a: gradient, lda: nk, b: pk.base + s.keyOffset(b, h), ldb: d,
-                              c: pdq.base + s.queryOffset(b, h, row: first), ldc: d)
-                        sgemm(transposeA: true, m: nk, n: d, k: rows, a: gradient, lda: nk, b: qBlock, ldb: d,
-                              beta: 1, c: pdk.base + s.keyOffset(b, h), ldc: d)
+                        thinGEMM(m: rows, n: d, k: nk, a: gradient, lda: nk, b: keys, ldb: d,
+                                 c: pdq.base + s.queryOffset(b, h, row: first), ldc: d)
+                        thinGEMM(transposeA: true, m: nk, n: d, k: rows, a: gradient, lda: nk, b: qBlock, ldb: d,
+                                 accumulate: true, c: pdk.base + s.keyOffset(b, h), ldc: d)
                     }
                 }
             }

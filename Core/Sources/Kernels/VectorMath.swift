@@ -1,43 +1,15 @@
-/// Vectorised transcendental functions on `SIMD8<Float>` (Cephes-style polynomials, ~2 ulp).
+import CVectorMath
+
+/// Vectorised transcendental functions on `SIMD8<Float>` (Cephes-style polynomials, ~2 ulp; exp and
+/// erf are in CVectorMath, C that compiles to FMA instructions).
 public enum VectorMath {
     public typealias V = SIMD8<Float>
 
-    /// e^x (Cephes polynomial on the reduced argument). Saturates to +inf above 88.72 and flushes
-    /// to 0 below -87.3 (no denormals), so exp(-inf) is exactly 0. Branch- and mask-free: the
-    /// exponent is built from clamped float arithmetic and bit casts, so it vectorises fully.
-    @inline(__always) public static func exp(_ x: V) -> V {
-        let clamped = clamp(x, -104, 88.8)
-        let roundingMagic = V(repeating: 12_582_912)          // 1.5 * 2^23: adding it rounds to an integer
-        let n = (clamped * 1.442_695_04 + roundingMagic) - roundingMagic
-        var r = clamped - n * 0.693_359_375
-        r = r - n * -2.121_944_4e-4
-        var p = V(repeating: 1.987_569_15e-4)
-        p = p * r + 1.398_199_95e-3
-        p = p * r + 8.333_451_9e-3
-        p = p * r + 4.166_579_59e-2
-        p = p * r + 1.666_666_55e-1
-        p = p * r + 5.000_000_12e-1
-        let poly = p * r * r + r + 1
-        // 2^n as a float: biased exponent (n + 127) in [0, 255]; 0 gives 0.0, 255 gives +inf.
-        let biased = clamp(n + 127, 0, 255) + 8_388_608
-        let bits = (unsafeBitCast(biased, to: SIMD8<UInt32>.self) &- 0x4B00_0000) &<< 23
-        return poly * unsafeBitCast(bits, to: V.self)
-    }
+    /// e^x (~2 ulp); +inf above 88.72, 0 below -87.3 (no denormals), NaN stays NaN.
+    @inline(__always) public static func exp(_ x: V) -> V { rlr_exp8(x) }
 
-    /// The error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
-    @inline(__always) public static func erf(_ x: V) -> V {
-        let a = abs(x)
-        let t = 1 / (1 + 0.327_591_1 * a)
-        var p = V(repeating: 1.061_405_429)
-        p = p * t - 1.453_152_027
-        p = p * t + 1.421_413_741
-        p = p * t - 0.284_496_736
-        p = p * t + 0.254_829_592
-        let magnitude = 1 - p * t * exp(-a * a)
-        // Copy the sign of x onto the magnitude.
-        let sign = unsafeBitCast(x, to: SIMD8<UInt32>.self) & 0x8000_0000
-        return unsafeBitCast(unsafeBitCast(magnitude, to: SIMD8<UInt32>.self) | sign, to: V.self)
-    }
+    /// The error function (|error| < 1.5e-7).
+    @inline(__always) public static func erf(_ x: V) -> V { rlr_erf8(x) }
 
     /// x Φ(x) with Φ the standard normal CDF (exact GELU).
     @inline(__always) public static func gelu(_ x: V) -> V {
