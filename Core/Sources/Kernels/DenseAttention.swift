@@ -4,7 +4,7 @@ import Glibc
 /// blocks whose logits fit in cache, and the products are `thinGEMM`s (head sizes are small).
 /// The forward pass may keep the probabilities `[B, H, Nq, Nk]` for the backward pass (when the
 /// caller can afford the memory); otherwise the backward pass recomputes them block by block from
-/// the saved row log-sum-exp, as FlashAttention does.
+/// the saved row log-sum-exp, as FlashAttention does; kept probabilities are `[B, H, Nq, rowStride]`.
 /// Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared); optional additive
 /// `mask [Nq, Nk]` (0 / -inf); all contiguous.
 public struct DenseAttentionShape: Sendable {
@@ -15,6 +15,11 @@ public struct DenseAttentionShape: Sendable {
         self.batch = batch; self.heads = heads; self.queries = queries; self.keys = keys; self.headDim = headDim
         self.sharedKeys = sharedKeys; self.sharedValues = sharedValues
     }
+
+    /// Row stride of the probabilities (and of the transposed keys and values): the keys plus one
+    /// cache line, so that rows 4 KB apart do not all fall into the same L1 cache set (that made
+    /// the products 2-4x slower at 1024 keys).
+    public var rowStride: Int { keys + 16 }
 
     /// Query rows per block: the block's logits take about 256 KB.
     var blockRows: Int { Swift.max(8, Swift.min(queries, 65_536 / Swift.max(keys, 1))) }
@@ -34,24 +39,24 @@ public enum DenseAttention {
         let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
         let pm = mask.map(SendableConstPointer.init)
         let (po, pl) = (SendablePointer(output), SendablePointer(logSumExp))
-        let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
+        let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys, ldp = s.rowStride
         Parallel.forEachChunk(s.batch * s.heads, grain: 1) { units in
-            let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil, keysT = allocateFloats(d * nk)
+            let scratch = kept == nil ? allocateFloats(rowsPerBlock * ldp) : nil, keysT = allocateFloats(d * ldp)
             defer { scratch?.deallocate(); keysT.deallocate() }
             for unit in units {
                 let (b, h) = (unit / s.heads, unit % s.heads)
-                transpose(pk.base + s.keyOffset(b, h), rows: nk, columns: d, lda: d, into: keysT)
+                transpose(pk.base + s.keyOffset(b, h), rows: nk, columns: d, lda: d, into: keysT, ldb: ldp)
                 for first in stride(from: 0, to: s.queries, by: rowsPerBlock) {
                     let rows = Swift.min(rowsPerBlock, s.queries - first)
-                    let logits = kept.map { $0.base + (unit * s.queries + first) * nk } ?? scratch!
+                    let logits = kept.map { $0.base + (unit * s.queries + first) * ldp } ?? scratch!
                     thinGEMM(m: rows, n: nk, k: d, alpha: scale, a: pq.base + s.queryOffset(b, h, row: first), lda: d,
-                             b: keysT, ldb: nk, c: logits, ldc: nk)
+                             b: keysT, ldb: ldp, c: logits, ldc: ldp)
                     for r in 0..<rows {
-                        let row = logits + r * nk
+                        let row = logits + r * ldp
                         if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
                         pl[unit * s.queries + first + r] = exponentiateRow(row, nk)
                     }
-                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: nk, b: pv.base + s.valueOffset(b, h), ldb: d,
+                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: ldp, b: pv.base + s.valueOffset(b, h), ldb: d,
                              c: po.base + s.queryOffset(b, h, row: first), ldc: d)
                 }
             }
@@ -71,49 +76,49 @@ public enum DenseAttention {
         let pm = mask.map(SendableConstPointer.init)
         let (po, pl, pg) = (SendableConstPointer(output), SendableConstPointer(logSumExp), SendableConstPointer(outputGradient))
         let (pdq, pdk, pdv) = (SendablePointer(dq), SendablePointer(dk), SendablePointer(dv))
-        let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys
+        let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys, ldp = s.rowStride
         Parallel.forEachChunk(s.heads, grain: 1) { heads in
-            let scratch = kept == nil ? allocateFloats(rowsPerBlock * nk) : nil, gradient = allocateFloats(rowsPerBlock * nk)
-            let keysT = allocateFloats(d * nk), valuesT = allocateFloats(d * nk)
+            let scratch = kept == nil ? allocateFloats(rowsPerBlock * ldp) : nil, gradient = allocateFloats(rowsPerBlock * ldp)
+            let keysT = allocateFloats(d * ldp), valuesT = allocateFloats(d * ldp)
             defer { scratch?.deallocate(); gradient.deallocate(); keysT.deallocate(); valuesT.deallocate() }
             for h in heads {
                 for b in 0..<s.batch {
                     let unit = b * s.heads + h
                     let (keys, values) = (pk.base + s.keyOffset(b, h), pv.base + s.valueOffset(b, h))
-                    transpose(values, rows: nk, columns: d, lda: d, into: valuesT)
-                    if kept == nil { transpose(keys, rows: nk, columns: d, lda: d, into: keysT) }
+                    transpose(values, rows: nk, columns: d, lda: d, into: valuesT, ldb: ldp)
+                    if kept == nil { transpose(keys, rows: nk, columns: d, lda: d, into: keysT, ldb: ldp) }
                     for first in stride(from: 0, to: s.queries, by: rowsPerBlock) {
                         let rows = Swift.min(rowsPerBlock, s.queries - first)
                         let qBlock = pq.base + s.queryOffset(b, h, row: first), gBlock = pg.base + s.queryOffset(b, h, row: first)
                         // P = exp(scale q kᵀ + mask - lse), kept from the forward pass or recomputed
                         let probabilities: UnsafePointer<Float>
                         if let kept {
-                            probabilities = kept.base + (unit * s.queries + first) * nk
+                            probabilities = kept.base + (unit * s.queries + first) * ldp
                         } else {
-                            thinGEMM(m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d, b: keysT, ldb: nk, c: scratch!, ldc: nk)
+                            thinGEMM(m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d, b: keysT, ldb: ldp, c: scratch!, ldc: ldp)
                             for r in 0..<rows {
-                                let row = scratch! + r * nk
+                                let row = scratch! + r * ldp
                                 if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
                                 normalizeRow(row, logSumExp: pl[unit * s.queries + first + r], nk)
                             }
                             probabilities = UnsafePointer(scratch!)
                         }
                         // dV += Pᵀ dO ; dP = dO vᵀ
-                        thinGEMM(transposeA: true, m: nk, n: d, k: rows, a: probabilities, lda: nk, b: gBlock, ldb: d,
+                        thinGEMM(transposeA: true, m: nk, n: d, k: rows, a: probabilities, lda: ldp, b: gBlock, ldb: d,
                                  accumulate: true, c: pdv.base + s.valueOffset(b, h), ldc: d)
-                        thinGEMM(m: rows, n: nk, k: d, a: gBlock, lda: d, b: valuesT, ldb: nk, c: gradient, ldc: nk)
+                        thinGEMM(m: rows, n: nk, k: d, a: gBlock, lda: d, b: valuesT, ldb: ldp, c: gradient, ldc: ldp)
                         // dS = P ∘ (dP - rowsum(dO ∘ O)), scaled for the logits' scale
                         for r in 0..<rows {
                             let o = po.base + s.queryOffset(b, h, row: first + r), g = gBlock + r * d
                             var dot: Float = 0
                             for c in 0..<d { dot += o[c] * g[c] }
-                            let p = probabilities + r * nk, ds = gradient + r * nk
+                            let p = probabilities + r * ldp, ds = gradient + r * ldp
                             for j in 0..<nk { ds[j] = p[j] * (ds[j] - dot) * scale }
                         }
                         // dQ = dS k ; dK += dSᵀ q
-                        thinGEMM(m: rows, n: d, k: nk, a: gradient, lda: nk, b: keys, ldb: d,
+                        thinGEMM(m: rows, n: d, k: nk, a: gradient, lda: ldp, b: keys, ldb: d,
                                  c: pdq.base + s.queryOffset(b, h, row: first), ldc: d)
-                        thinGEMM(transposeA: true, m: nk, n: d, k: rows, a: gradient, lda: nk, b: qBlock, ldb: d,
+                        thinGEMM(transposeA: true, m: nk, n: d, k: rows, a: gradient, lda: ldp, b: qBlock, ldb: d,
                                  accumulate: true, c: pdk.base + s.keyOffset(b, h), ldc: d)
                     }
                 }

@@ -61,8 +61,8 @@ extension Tensor {
         let mask = additiveMask?.contiguous().detached()
         let logSumExp = Tensor.zeros([q.shape[0], q.shape[1], q.shape[2]])
         let recording = GradMode.isEnabled && [q, k, v].contains { $0.requiresGrad }
-        let kept = recording && q.shape[0] * q.shape[1] * q.shape[2] * k.shape[2] * 4 <= attentionProbabilityBudget
-            ? Tensor(shape: [q.shape[0], q.shape[1], q.shape[2], k.shape[2]]) { _ in } : nil
+        let kept = recording && q.shape[0] * q.shape[1] * q.shape[2] * shape.rowStride * 4 <= attentionProbabilityBudget
+            ? Tensor(shape: [q.shape[0], q.shape[1], q.shape[2], shape.rowStride]) { _ in } : nil
         let output = Tensor(shape: q.shape) { out in
             DenseAttention.forward(q: qc.pointer, k: kc.pointer, v: vc.pointer, mask: mask.map { UnsafePointer($0.pointer) },
                                    shape: shape, scale: scale, output: out.baseAddress!, logSumExp: logSumExp.pointer,
