@@ -43,6 +43,28 @@ final class BasicsTests: XCTestCase {
         }
     }
 
+    /// Row max/min: vector lanes and tail agree with a plain scan; one NaN anywhere makes the result NaN.
+    func testRowExtremaAndNaN() {
+        var generator = RandomGenerator(seed: 12)
+        for n in [1, 7, 8, 9, 29, 64] {
+            let values = Tensor.randn([n], generator: &generator).toArray()
+            values.withUnsafeBufferPointer { p in
+                XCTAssertEqual(reduceRow(.max, p.baseAddress!, n), values.max()!, "n \(n)")
+                XCTAssertEqual(reduceRow(.min, p.baseAddress!, n), values.min()!, "n \(n)")
+            }
+            for position in Set([0, n / 2, n - 1]) {
+                var withNaN = values
+                withNaN[position] = .nan
+                withNaN.withUnsafeBufferPointer { p in
+                    XCTAssertTrue(reduceRow(.max, p.baseAddress!, n).isNaN, "n \(n), NaN at \(position)")
+                    XCTAssertTrue(reduceRow(.min, p.baseAddress!, n).isNaN, "n \(n), NaN at \(position)")
+                }
+            }
+        }
+        let masked = [Float](repeating: -.infinity, count: 19)
+        XCTAssertEqual(masked.withUnsafeBufferPointer { reduceRow(.max, $0.baseAddress!, 19) }, -.infinity)
+    }
+
     func testNPYRoundTripAndPermutedViews() throws {
         let t = Tensor(shape: [2, 3, 4], data: (0..<24).map(Float.init)).permuted([2, 0, 1])
         let path = NSTemporaryDirectory() + "/rlr-npy-\(getpid()).npy"

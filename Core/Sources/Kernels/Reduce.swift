@@ -44,7 +44,7 @@ public func reduce(_ op: ReduceOp, _ input: UnsafePointer<Float>, outer: Int, le
     }
 }
 
-/// Reduces `n` contiguous values (sum uses 8 independent accumulators so it vectorises).
+/// Reduces `n` contiguous values, eight lanes at a time.
 @inline(__always)
 public func reduceRow(_ op: ReduceOp, _ p: UnsafePointer<Float>, _ n: Int) -> Float {
     switch op {
@@ -58,15 +58,31 @@ public func reduceRow(_ op: ReduceOp, _ p: UnsafePointer<Float>, _ n: Int) -> Fl
         var total = acc.sum()
         while i < n { total += p[i]; i += 1 }
         return total
-    case .max:
-        guard n > 0 else { return .nan }
-        var m = p[0]
-        for i in 1..<n { let v = p[i]; if v > m || v.isNaN { m = v } }
-        return m
-    case .min:
-        guard n > 0 else { return .nan }
-        var m = p[0]
-        for i in 1..<n { let v = p[i]; if v < m || v.isNaN { m = v } }
-        return m
+    case .max: return extremum(p, n, largest: true)
+    case .min: return extremum(p, n, largest: false)
     }
+}
+
+/// The largest (or smallest) of `p[0..<n]`, eight lanes at a time; NaN when any element is NaN or n is 0.
+@inline(__always)
+private func extremum(_ p: UnsafePointer<Float>, _ n: Int, largest: Bool) -> Float {
+    guard n > 0 else { return .nan }
+    var best = SIMD8<Float>(repeating: p[0])
+    var sawNaN = SIMDMask<SIMD8<Int32>>(repeating: false)
+    var i = 0
+    while i + 8 <= n {
+        let v = UnsafeRawPointer(p + i).loadUnaligned(as: SIMD8<Float>.self)
+        best.replace(with: v, where: largest ? v .> best : v .< best)
+        sawNaN .|= v .!= v
+        i += 8
+    }
+    var result = best[0]
+    for lane in 1..<8 where largest ? best[lane] > result : best[lane] < result { result = best[lane] }
+    while i < n {
+        let v = p[i]
+        if v.isNaN { return .nan }
+        if largest ? v > result : v < result { result = v }
+        i += 1
+    }
+    return any(sawNaN) ? .nan : result
 }
