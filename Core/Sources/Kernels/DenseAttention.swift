@@ -1,5 +1,3 @@
-import Glibc
-
 /// Fused scaled dot-product attention `softmax(q kᵀ * scale + mask) v`: query rows are processed in
 /// blocks whose logits fit in cache, and the products are `thinGEMM`s (head sizes are small).
 /// The forward pass may keep the probabilities `[B, H, Nq, Nk]` for the backward pass (when the
@@ -54,7 +52,7 @@ public enum DenseAttention {
                     for r in 0..<rows {
                         let row = logits + r * ldp
                         if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
-                        pl[unit * s.queries + first + r] = exponentiateRow(row, nk)
+                        pl[unit * s.queries + first + r] = softmaxRow(row, nk, into: row)
                     }
                     thinGEMM(m: rows, n: d, k: nk, a: logits, lda: ldp, b: pv.base + s.valueOffset(b, h), ldb: d,
                              c: po.base + s.queryOffset(b, h, row: first), ldc: d)
@@ -128,29 +126,6 @@ public enum DenseAttention {
 
     @inline(__always) static func addRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
         for j in 0..<n { row[j] += mask[j] }
-    }
-
-    /// Replaces a row of logits by its softmax; returns the log-sum-exp (-inf for a fully masked row,
-    /// whose probabilities are all 0).
-    @inline(__always) static func exponentiateRow(_ row: UnsafeMutablePointer<Float>, _ n: Int) -> Float {
-        let peak = reduceRow(.max, row, n)
-        guard peak > -.infinity else {
-            row.update(repeating: 0, count: n)
-            return -.infinity
-        }
-        var total = SIMD8<Float>(repeating: 0)
-        var j = 0
-        while j + 8 <= n {
-            let e = VectorMath.exp(UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) - peak)
-            UnsafeMutableRawPointer(row + j).storeBytes(of: e, as: SIMD8<Float>.self)
-            total += e
-            j += 8
-        }
-        var sum = total.sum()
-        while j < n { row[j] = VectorMath.exp(SIMD8(repeating: row[j] - peak))[0]; sum += row[j]; j += 1 }
-        let inverse = 1 / sum
-        for i in 0..<n { row[i] *= inverse }
-        return peak + Float(Glibc.log(Double(sum)))
     }
 
     /// Turns a row of logits into probabilities `exp(x - lse)`.

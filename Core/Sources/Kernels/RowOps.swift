@@ -9,31 +9,38 @@ public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, log: Bool,
     Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
         for r in range {
             let input = px.base + r * n, out = py.base + r * n
-            let peak = reduceRow(.max, input, n)
-            var i = 0
-            var total = SIMD8<Float>(repeating: 0)
-            while i + 8 <= n {
-                let v = VectorMath.exp(UnsafeRawPointer(input + i).loadUnaligned(as: SIMD8<Float>.self) - peak)
-                if !log { UnsafeMutableRawPointer(out + i).storeBytes(of: v, as: SIMD8<Float>.self) }
-                total += v
-                i += 8
-            }
-            var sum = total.sum()
-            while i < n {
-                let v = VectorMath.exp(SIMD8(repeating: input[i] - peak))[0]
-                if !log { out[i] = v }
-                sum += v
-                i += 1
-            }
-            if log {
-                let shift = peak + Float(Glibc.log(Double(sum)))
-                for j in 0..<n { out[j] = input[j] - shift }
-            } else {
-                let scale = 1 / sum
-                for j in 0..<n { out[j] *= scale }
-            }
+            let logSumExp = softmaxRow(input, n, into: out)
+            if log { for j in 0..<n { out[j] = input[j] - logSumExp } }
         }
     }
+}
+
+/// Writes `softmax(x[0..<n])` to `y` (which may be `x`) and returns the row's log-sum-exp. A row of
+/// -inf (everything masked) gives zeros and -inf; a NaN gives NaNs.
+@inline(__always)
+public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutablePointer<Float>) -> Float {
+    let peak = reduceRow(.max, x, n)
+    guard peak != -.infinity else {
+        y.update(repeating: 0, count: n)
+        return -.infinity
+    }
+    var total = SIMD8<Float>(repeating: 0)
+    var i = 0
+    while i + 8 <= n {
+        let e = VectorMath.exp(UnsafeRawPointer(x + i).loadUnaligned(as: SIMD8<Float>.self) - peak)
+        UnsafeMutableRawPointer(y + i).storeBytes(of: e, as: SIMD8<Float>.self)
+        total += e
+        i += 8
+    }
+    var sum = total.sum()
+    while i < n {
+        y[i] = VectorMath.exp(SIMD8(repeating: x[i] - peak))[0]
+        sum += y[i]
+        i += 1
+    }
+    let inverse = 1 / sum
+    for j in 0..<n { y[j] *= inverse }
+    return peak + Float(Glibc.log(Double(sum)))
 }
 
 /// Gradient of row softmax: `dx = y * (g - sum(g * y))`; of log-softmax: `dx = g - softmax * sum(g)`.

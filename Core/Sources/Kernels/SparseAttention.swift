@@ -30,24 +30,14 @@ public enum SparseAttention {
                 for i in 0..<s.queries {
                     let query = pq.base + (unit * s.queries + i) * d
                     let probs = pp.base + (unit * s.queries + i) * kk
-                    var peak = -Float.infinity
                     for j in 0..<kk {
                         let index = Int(pn[i * kk + j])
-                        guard index >= 0 else { probs[j] = -.infinity; continue }
-                        probs[j] = VectorOps.dot(query, pk.base + keyBase + index * d, d) * scale
-                        peak = Swift.max(peak, probs[j])
+                        probs[j] = index < 0 ? -.infinity : VectorOps.dot(query, pk.base + keyBase + index * d, d) * scale
                     }
-                    var total: Float = 0
-                    for j in 0..<kk {
-                        let e = probs[j] == -.infinity ? 0 : VectorMath.exp(SIMD8(repeating: probs[j] - peak))[0]
-                        probs[j] = e
-                        total += e
-                    }
+                    _ = softmaxRow(probs, kk, into: probs)
                     let out = po.base + (unit * s.queries + i) * d
                     out.update(repeating: 0, count: d)
-                    let inverse = total > 0 ? 1 / total : 0
                     for j in 0..<kk {
-                        probs[j] *= inverse
                         let index = Int(pn[i * kk + j])
                         guard index >= 0 else { continue }
                         VectorOps.axpy(probs[j], pv.base + valueBase + index * d, out, d)
