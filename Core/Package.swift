@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // RLRCore: the plugin-facing core (kernels, tensors, autograd, layers, command declarations).
 // It is its own package with a dynamic library product so the host and every plugin load ONE copy
-// (a static link into both would give two registries; see docs/architecture.md).
+// (a static link into both would give two registries).
 import PackageDescription
 
 let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
