@@ -34,6 +34,8 @@ for case, by_impl in rows.items():
             text += f" ({r['gflops']:.0f} GF/s)"
         if "raw_sgemm_ms" in r:
             text += f"; raw sgemm {r['raw_sgemm_ms']:.2f} ({100 * r['raw_sgemm_ms'] / r['median_ms']:.0f}%)"
+        if "sgemm_ms" in r:
+            text += f"; OpenBLAS {r['sgemm_ms']:.2f} ({r['sgemm_gflops']:.0f} GF/s)"
         if "forward_ms" in r:
             text += f"; fwd {r['forward_ms']:.1f}"
         if "peak_rss_mb" in r:
