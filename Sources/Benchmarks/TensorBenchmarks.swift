@@ -32,20 +32,23 @@ enum TensorBenchmarks {
         }
     }
 
-    /// The products of attention with head size d (one thread): logits q kᵀ [64, N] (kᵀ pre-transposed),
-    /// P v [64, d], and the backward pass's Pᵀ dO [N, d], by `thinGEMM` and by OpenBLAS.
+    /// The products of attention with head size d (one thread), laid out as DenseAttention does (rows
+    /// of keys padded by 16 floats): logits q kᵀ [64, N] (kᵀ pre-transposed), P v [64, d], and the
+    /// backward pass's Pᵀ dO [N, d], by `thinGEMM` and by OpenBLAS.
     static func thinProducts(_ timing: Timing) {
         var generator = RandomGenerator(seed: 3)
         for (d, keys) in [(16, 1024), (32, 1024), (64, 256)] {
-            for (name, transposeA, m, n, k) in [("logits", false, 64, keys, d), ("pv", false, 64, d, keys), ("ptdo", true, keys, d, 64)] {
-                let a = Tensor.randn([m * k], generator: &generator), b = Tensor.randn([k * n], generator: &generator)
+            let ldp = keys + 16
+            for (name, transposeA, m, n, k, lda, ldb) in [("logits", false, 64, keys, d, d, ldp), ("pv", false, 64, d, keys, ldp, d),
+                                                         ("ptdo", true, keys, d, 64, ldp, d)] {
+                let a = Tensor.randn([(transposeA ? k : m) * lda], generator: &generator)
+                let b = Tensor.randn([k * ldb], generator: &generator)
                 let c = Tensor.zeros([m * n])
-                let lda = transposeA ? m : k
                 let thin = timing.median {
-                    for _ in 0..<32 { thinGEMM(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+                    for _ in 0..<32 { thinGEMM(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: n) }
                 }
                 let blas = timing.median {
-                    for _ in 0..<32 { sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: n, c: c.pointer, ldc: n) }
+                    for _ in 0..<32 { sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: n) }
                 }
                 let flops = 2.0 * 32 * Double(m * n * k)
                 report(["case": "thin_\(name)_d\(d)_n\(keys)", "median_ms": thin, "sgemm_ms": blas,

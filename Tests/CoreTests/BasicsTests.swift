@@ -14,11 +14,11 @@ final class BasicsTests: XCTestCase {
         XCTAssertEqual(b.grad!.toArray(), [5, 7, 9])
     }
 
-    /// thinGEMM against a direct triple loop: every shape remainder (rows % 4, columns % 16),
+    /// thinGEMM against a direct triple loop: every shape remainder (rows % 4, columns % 16 and % 8),
     /// both layouts of A, row strides wider than the matrices, alpha and accumulation.
     func testThinGEMMMatchesDirectProduct() {
         var generator = RandomGenerator(seed: 11)
-        for (m, n, k) in [(1, 16, 1), (5, 33, 7), (64, 48, 16), (7, 16, 70)] {
+        for (m, n, k) in [(1, 16, 1), (5, 33, 7), (64, 48, 16), (7, 16, 70), (6, 8, 5), (3, 29, 9)] {
             for transposeA in [false, true] {
                 let (lda, ldb, ldc) = ((transposeA ? m : k) + 3, n + 2, n + 5)
                 let a = Tensor.randn([(transposeA ? k : m) * lda], generator: &generator)

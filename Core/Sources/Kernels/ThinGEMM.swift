@@ -1,5 +1,5 @@
 /// Single-threaded row-major product `C[m, n] = alpha * op(A)[m, k] * B[k, n] (+ C)` with
-/// register blocking (4 rows x 16 columns of C, 8 SIMD8 accumulators) and no packing.
+/// register blocking (4 rows x 16 columns of C, 8 SIMD8 accumulators; then 8 columns) and no packing.
 ///
 /// Made for the products of attention with small head sizes, where one dimension is 16-64 and
 /// OpenBLAS spends more time packing than multiplying (it reaches 15-40 GFLOP/s there). `B` must be
@@ -17,11 +17,16 @@ public func thinGEMM(transposeA: Bool = false, m: Int, n: Int, k: Int, alpha: Fl
         let rows = Swift.min(4, m - i)
         var j = 0
         while j + 16 <= n {
-            thinBlock(rows: rows, k: k, alpha: alpha, a: a + i * rowStep, rowStep: rowStep, depthStep: depthStep,
+            thinBlock(rows: rows, wide: true, k: k, alpha: alpha, a: a + i * rowStep, rowStep: rowStep, depthStep: depthStep,
                       b: b + j, ldb: ldb, accumulate: accumulate, c: c + i * ldc + j, ldc: ldc)
             j += 16
         }
-        // Columns left over (n not a multiple of 16): plain dot products.
+        if j + 8 <= n {
+            thinBlock(rows: rows, wide: false, k: k, alpha: alpha, a: a + i * rowStep, rowStep: rowStep, depthStep: depthStep,
+                      b: b + j, ldb: ldb, accumulate: accumulate, c: c + i * ldc + j, ldc: ldc)
+            j += 8
+        }
+        // Columns left over (n not a multiple of 8): plain dot products.
         for row in i..<(i + rows) {
             for column in j..<n {
                 var total: Float = 0
@@ -41,9 +46,9 @@ public func transpose(_ a: UnsafePointer<Float>, rows: Int, columns: Int, lda: I
     }
 }
 
-/// Up to 4 rows x 16 columns of C over the whole depth `k`.
+/// Up to 4 rows x 16 (`wide`) or 8 columns of C over the whole depth `k`.
 @inline(__always)
-private func thinBlock(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
+private func thinBlock(rows: Int, wide: Bool, k: Int, alpha: Float, a: UnsafePointer<Float>, rowStep: Int, depthStep: Int,
                        b: UnsafePointer<Float>, ldb: Int, accumulate: Bool, c: UnsafeMutablePointer<Float>, ldc: Int) {
     typealias V = SIMD8<Float>
     var (c00, c01, c10, c11) = (V(), V(), V(), V())
@@ -52,24 +57,25 @@ private func thinBlock(rows: Int, k: Int, alpha: Float, a: UnsafePointer<Float>,
     let (r1, r2, r3) = (rows > 1 ? rowStep : 0, rows > 2 ? 2 * rowStep : 0, rows > 3 ? 3 * rowStep : 0)
     var pa = a, pb = UnsafeRawPointer(b)
     for _ in 0..<k {
-        let b0 = pb.loadUnaligned(as: V.self), b1 = (pb + 32).loadUnaligned(as: V.self)
+        let b0 = pb.loadUnaligned(as: V.self)
         let a0 = V(repeating: pa[0]), a1 = V(repeating: pa[r1]), a2 = V(repeating: pa[r2]), a3 = V(repeating: pa[r3])
-        c00.addProduct(a0, b0); c01.addProduct(a0, b1)
-        c10.addProduct(a1, b0); c11.addProduct(a1, b1)
-        c20.addProduct(a2, b0); c21.addProduct(a2, b1)
-        c30.addProduct(a3, b0); c31.addProduct(a3, b1)
+        c00.addProduct(a0, b0); c10.addProduct(a1, b0); c20.addProduct(a2, b0); c30.addProduct(a3, b0)
+        if wide {
+            let b1 = (pb + 32).loadUnaligned(as: V.self)
+            c01.addProduct(a0, b1); c11.addProduct(a1, b1); c21.addProduct(a2, b1); c31.addProduct(a3, b1)
+        }
         pa += depthStep
         pb += ldb * 4
     }
     let scale = V(repeating: alpha)
     @inline(__always) func store(_ row: Int, _ low: V, _ high: V) {
         let target = UnsafeMutableRawPointer(c + row * ldc)
-        var (x, y) = (low * scale, high * scale)
-        if accumulate {
-            x += target.loadUnaligned(as: V.self)
-            y += (target + 32).loadUnaligned(as: V.self)
-        }
+        var x = low * scale
+        if accumulate { x += target.loadUnaligned(as: V.self) }
         target.storeBytes(of: x, as: V.self)
+        guard wide else { return }
+        var y = high * scale
+        if accumulate { y += (target + 32).loadUnaligned(as: V.self) }
         (target + 32).storeBytes(of: y, as: V.self)
     }
     store(0, c00, c01)
