@@ -19,7 +19,8 @@ public struct BackboneIdentity: Codable, Equatable, Sendable {
 }
 
 /// A trained (or partly trained) model in one safetensors file: network parameters (`model.*`),
-/// Adam state (`optimizer.*`, for resuming) and the per-epoch loss history (`history.loss`); the
+/// Adam state (`optimizer.*`, for resuming) and the per-epoch loss history (`history.loss`, and
+/// `history.validation_loss` when images were held out); the
 /// configuration, backbone identity and categories are JSON in the metadata. Written atomically.
 public struct Checkpoint {
     public static let format = "rlr-checkpoint/1"
@@ -29,19 +30,22 @@ public struct Checkpoint {
     public var categories: [String]
     public var network: RLRNetwork
     public var lossHistory: [Float]
+    public var validationHistory: [Float]
     public var optimizerState: [String: Tensor]
 
     public init(config: RLRConfig, backbone: BackboneIdentity, categories: [String], network: RLRNetwork,
-                lossHistory: [Float], optimizerState: [String: Tensor] = [:]) {
+                lossHistory: [Float], validationHistory: [Float] = [], optimizerState: [String: Tensor] = [:]) {
         self.config = config; self.backbone = backbone; self.categories = categories; self.network = network
-        self.lossHistory = lossHistory; self.optimizerState = optimizerState
+        self.lossHistory = lossHistory; self.validationHistory = validationHistory; self.optimizerState = optimizerState
     }
 
     public func save(to path: String) throws {
         var tensors: [String: Tensor] = [:]
         for (key, value) in network.stateDict() { tensors["model." + key] = value }
         for (key, value) in optimizerState { tensors["optimizer." + key] = value }
-        if !lossHistory.isEmpty { tensors["history.loss"] = Tensor(shape: [lossHistory.count], data: lossHistory) }
+        for (key, history) in [("history.loss", lossHistory), ("history.validation_loss", validationHistory)] where !history.isEmpty {
+            tensors[key] = Tensor(shape: [history.count], data: history)
+        }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
         let metadata = [
@@ -83,7 +87,8 @@ public struct Checkpoint {
         }
         do { try network.load(stateDict: model) } catch { throw fail(String(describing: error)) }
         return Checkpoint(config: config, backbone: backbone, categories: categories, network: network,
-                          lossHistory: contents.tensors["history.loss"]?.toArray() ?? [], optimizerState: optimizer)
+                          lossHistory: contents.tensors["history.loss"]?.toArray() ?? [],
+                          validationHistory: contents.tensors["history.validation_loss"]?.toArray() ?? [], optimizerState: optimizer)
     }
 
     private static func describe(_ b: BackboneIdentity) -> String {

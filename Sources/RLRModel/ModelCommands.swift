@@ -30,6 +30,9 @@ public enum ModelCommands {
                 OptionSpec("layers", .int(1...), default: .nil, help: "Encoder layers per level (overrides the preset)."),
                 OptionSpec("dims", .list(.int(8...)), default: .nil, help: "Hidden size per level, e.g. 128,256 (overrides the preset)."),
                 OptionSpec("jitter", .double(0...), default: .double(4), help: "Feature jitter alpha (0 disables)."),
+                OptionSpec("hold-out", .double(0...1), default: .nil,
+                           help: "Fraction of each category's normal training images kept out of training; their loss is "
+                               + "reported after every epoch (nothing is selected by it: the last epoch is saved)."),
                 OptionSpec("backbone", .choice(BackboneRegistry.names), default: .string("efficientnet-lite0"), help: "Feature extractor."),
                 OptionSpec("taps", .list(.string), default: .list([.string("s8"), .string("s16")]), help: "Backbone taps, one RLR level each."),
                 OptionSpec("size", .int(32...1024), default: .int(256), help: "Image side the images are resized to."),
@@ -75,7 +78,7 @@ public enum ModelCommands {
         let backbone = try BackboneRegistry.make(try inv.string("backbone"))
         let identity = try Detector.identity(of: backbone, taps: try DataCommands.strings(inv, "taps"), imageSize: try inv.int("size"))
 
-        var lossHistory: [Float] = [], optimizerState: [String: Tensor] = [:]
+        var lossHistory: [Float] = [], validationHistory: [Float] = [], optimizerState: [String: Tensor] = [:]
         let network: RLRNetwork
         if resume {
             let checkpoint = try Checkpoint.load(out, expectedBackbone: identity)
@@ -83,28 +86,37 @@ public enum ModelCommands {
             if inv.has("epochs") { config.epochs = try inv.int("epochs") }
             network = try RLRNetwork(channels: identity.channels, sides: identity.sides, config: config)
             try network.load(stateDict: checkpoint.network.stateDict())
-            (lossHistory, optimizerState) = (checkpoint.lossHistory, checkpoint.optimizerState)
+            (lossHistory, validationHistory, optimizerState) = (checkpoint.lossHistory, checkpoint.validationHistory, checkpoint.optimizerState)
             inv.print("resuming \(out) after \(lossHistory.count) epochs")
         } else {
             network = try RLRNetwork(channels: identity.channels, sides: identity.sides, config: config)
         }
         let detector = Detector(backbone: backbone, identity: identity, network: network)
+        let categories = dataset.categories
+        var heldOut: Dataset? = nil
+        if let fraction = config.holdOut {
+            (dataset, heldOut) = try dataset.holdingOut(fraction: fraction, seed: config.seed)
+            inv.print("holding out \(heldOut!.count) images (\(fraction) of each category) to report a validation loss per epoch")
+        }
         inv.print("training on \(dataset.count) images of \(dataset.categories.joined(separator: ", ")) "
                   + "(\(config.dims.map(String.init).joined(separator: "/")) hidden, \(config.layers) layers, "
                   + "\(network.parameterCount) parameters), \(config.epochs) epochs")
 
         let tokens = try cachedTokens(detector, dataset: dataset, useCache: try inv.bool("cache"), inv: inv)
-        let trainer = try Trainer(network: network, lossHistory: lossHistory, optimizerState: optimizerState)
+        let validation = try heldOut.map { try cachedTokens(detector, dataset: $0, useCache: try inv.bool("cache"), inv: inv) }
+        let trainer = try Trainer(network: network, lossHistory: lossHistory, validationHistory: validationHistory,
+                                  optimizerState: optimizerState)
         var lastEpoch = lossHistory.count
-        let outcome = try trainer.train(tokens: tokens, progress: { progress in
+        let outcome = try trainer.train(tokens: tokens, validation: validation, progress: { progress in
             inv.progress("epoch \(progress.epoch)/\(progress.epochs)", done: progress.batch, total: progress.batches)
             if progress.batch == progress.batches && progress.epoch > lastEpoch {
                 lastEpoch = progress.epoch
                 inv.print(progress.line)
             }
         }, shouldStop: { inv.context.interrupt.isSet })
-        let checkpoint = Checkpoint(config: config, backbone: identity, categories: dataset.categories, network: network,
-                                    lossHistory: trainer.lossHistory, optimizerState: trainer.optimizer.stateDict())
+        let checkpoint = Checkpoint(config: config, backbone: identity, categories: categories, network: network,
+                                    lossHistory: trainer.lossHistory, validationHistory: trainer.validationHistory,
+                                    optimizerState: trainer.optimizer.stateDict())
         try checkpoint.save(to: out)
         if case .interrupted(let epochs) = outcome {
             inv.print("interrupted: saved \(out) after \(epochs) finished epochs (continue with --resume)")
@@ -125,6 +137,7 @@ public enum ModelCommands {
         config.seed = UInt64(try inv.int("seed"))
         config.jitter = Float(try inv.double("jitter"))
         config.imageSize = try inv.int("size")
+        if inv.has("hold-out") { config.holdOut = try inv.double("hold-out") }
         return config
     }
 
@@ -251,12 +264,13 @@ public final class ModelObject: ScriptObject, @unchecked Sendable {
             + (checkpoint.lossHistory.last.map { String(format: ", loss %.4f", $0) } ?? "")
             + ", categories \(checkpoint.categories.joined(separator: ","))"
     }
-    public var memberNames: [String] { ["path", "epochs", "loss", "categories"] }
+    public var memberNames: [String] { ["path", "epochs", "loss", "validation_loss", "categories"] }
     public func member(_ name: String) -> Value? {
         switch name {
         case "path": return .string(path)
         case "epochs": return .int(checkpoint.lossHistory.count)
         case "loss": return .tensor(Tensor(shape: [checkpoint.lossHistory.count], data: checkpoint.lossHistory))
+        case "validation_loss": return .tensor(Tensor(shape: [checkpoint.validationHistory.count], data: checkpoint.validationHistory))
         case "categories": return .list(checkpoint.categories.map { .string($0) })
         default: return nil
         }

@@ -24,15 +24,20 @@ public struct RLRConfig: Codable, Equatable, Sendable {
     public var epochs: Int
     public var batchSize: Int
     public var seed: UInt64
+    /// Fraction of each category's normal training images held out to report a validation loss per
+    /// epoch (nil: none). Nothing is selected by it: the last epoch is what is saved.
+    public var holdOut: Double?
 
     public init(dims: [Int] = [256, 512], layers: Int = 4, heads: Int = 8, ffnMultiplier: Int = 4,
                 blocks: [AttentionBlock] = AttentionBlock.rlr, jitter: Float = 4, learningRate: Float = 1e-4,
                 layerNormEpsilon: Float = 1e-5, cosineEpsilon: Float = 1e-8, windows: [Int]? = nil,
-                imageSize: Int = 256, blurSigma: Float = 4, epochs: Int = 200, batchSize: Int = 4, seed: UInt64 = 3407) {
+                imageSize: Int = 256, blurSigma: Float = 4, epochs: Int = 200, batchSize: Int = 4, seed: UInt64 = 3407,
+                holdOut: Double? = nil) {
         self.dims = dims; self.layers = layers; self.heads = heads; self.ffnMultiplier = ffnMultiplier
         self.blocks = blocks; self.jitter = jitter; self.learningRate = learningRate
         self.layerNormEpsilon = layerNormEpsilon; self.cosineEpsilon = cosineEpsilon; self.windows = windows
         self.imageSize = imageSize; self.blurSigma = blurSigma; self.epochs = epochs; self.batchSize = batchSize; self.seed = seed
+        self.holdOut = holdOut
     }
 
     /// The official configuration (D 256/512, 4 layers, 200 epochs).

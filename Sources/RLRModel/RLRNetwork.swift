@@ -58,6 +58,23 @@ public final class RLRNetwork: Module {
         return (total!, parts)
     }
 
+    /// The loss on clean (not jittered) tokens, summed over levels and averaged over the images,
+    /// without recording gradients: the validation loss of held-out normal images.
+    public func validationLoss(_ tokens: [Tensor], batchSize: Int) -> Float {
+        withNoGrad {
+            let count = tokens[0].shape[0]
+            var total: Float = 0
+            for start in stride(from: 0, to: count, by: batchSize) {
+                let rows = start..<Swift.min(count, start + batchSize)
+                for (level, levelTokens) in zip(levels, tokens) {
+                    let target = levelTokens.sliced(axis: 0, rows)
+                    total += RLRNetwork.reconstructionLoss(level(target), target, epsilon: config.cosineEpsilon).item * Float(rows.count)
+                }
+            }
+            return total / Float(count)
+        }
+    }
+
     /// Feature jitter: `F + α (‖F_n‖₂ / C) ε` on every token (the target stays clean).
     public func jittered(_ tokens: Tensor, noise: Tensor) -> Tensor {
         guard config.jitter > 0 else { return tokens }

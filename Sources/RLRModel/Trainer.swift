@@ -10,15 +10,19 @@ public struct TrainingProgress: Sendable {
     public var batch: Int            // 1-based within the epoch
     public var batches: Int
     public var loss: Float           // mean loss of the epoch so far
+    /// The validation loss, once the epoch's last batch is done and images were held out.
+    public var validationLoss: Float?
     public var imagesPerSecond: Double
     /// Estimated seconds until the last epoch ends.
     public var remainingSeconds: Double
 
-    /// `epoch 3/20  batch 12/40  loss 0.8123  41.2 img/s  ETA 1m20s`.
+    /// `epoch 3/20  batch 12/40  loss 0.8123  41.2 img/s  ETA 1m20s` (with `validation 0.9012`
+    /// after the loss at the end of an epoch that has one).
     public var line: String {
         let eta = Int(remainingSeconds.rounded())
-        return String(format: "epoch %d/%d  batch %d/%d  loss %.4f  %.1f img/s  ETA %dm%02ds",
-                      epoch, epochs, batch, batches, loss, imagesPerSecond, eta / 60, eta % 60)
+        return String(format: "epoch %d/%d  batch %d/%d  loss %.4f", epoch, epochs, batch, batches, loss)
+            + (validationLoss.map { String(format: "  validation %.4f", $0) } ?? "")
+            + String(format: "  %.1f img/s  ETA %dm%02ds", imagesPerSecond, eta / 60, eta % 60)
     }
 }
 
@@ -31,14 +35,18 @@ public final class Trainer {
     public let optimizer: Adam
     /// Mean loss per finished epoch, across every run of this trainer (and the checkpoint it resumed).
     public private(set) var lossHistory: [Float]
+    /// Validation loss after each finished epoch, when `train` was given held-out images.
+    public private(set) var validationHistory: [Float]
 
     /// - Parameters:
-    ///   - lossHistory, optimizerState: what a checkpoint saved, to resume from it.
-    public init(network: RLRNetwork, lossHistory: [Float] = [], optimizerState: [String: Tensor] = [:]) throws {
+    ///   - lossHistory, validationHistory, optimizerState: what a checkpoint saved, to resume from it.
+    public init(network: RLRNetwork, lossHistory: [Float] = [], validationHistory: [Float] = [],
+                optimizerState: [String: Tensor] = [:]) throws {
         self.network = network
         optimizer = Adam(network, learningRate: network.config.learningRate)
         if !optimizerState.isEmpty { try optimizer.load(stateDict: optimizerState) }
         self.lossHistory = lossHistory
+        self.validationHistory = validationHistory
     }
 
     /// How a run ended.
@@ -52,11 +60,13 @@ public final class Trainer {
     ///
     /// - Parameters:
     ///   - tokens: one `[M, N, C]` tensor per level, M training images.
+    ///   - validation: held-out images' tokens (same layout): their loss is measured after every epoch.
     ///   - progress: called after every batch.
     ///   - shouldStop: polled after every batch (Ctrl-C); the run then ends cleanly.
-    public func train(tokens: [Tensor], progress: (TrainingProgress) -> Void = { _ in },
+    public func train(tokens: [Tensor], validation: [Tensor]? = nil, progress: (TrainingProgress) -> Void = { _ in },
                       shouldStop: () -> Bool = { false }) throws -> Outcome {
         try network.validate(tokens)
+        if let validation { try network.validate(validation) }
         let count = tokens[0].shape[0]
         guard count > 0, tokens.allSatisfy({ $0.shape[0] == count }) else {
             throw RLRError.shapeMismatch("every level needs the same number (> 0) of training images, got \(tokens.map { $0.shape[0] })")
@@ -82,10 +92,17 @@ public final class Trainer {
                 let elapsed = Date().timeIntervalSince(start)
                 let rate = Double(imagesSeen) / Swift.max(elapsed, 1e-9)
                 let remainingImages = Double((epochs - epoch) * count + (count - Swift.min(count, (batch + 1) * batchSize)))
+                var validationLoss: Float? = nil
+                if batch == batches - 1 {
+                    lossHistory.append(total / Float(batches))
+                    if let validation {
+                        validationLoss = network.validationLoss(validation, batchSize: batchSize)
+                        validationHistory.append(validationLoss!)
+                    }
+                }
                 progress(TrainingProgress(epoch: epoch, epochs: epochs, batch: batch + 1, batches: batches,
-                                          loss: total / Float(batch + 1), imagesPerSecond: rate,
-                                          remainingSeconds: remainingImages / rate))
-                if batch == batches - 1 { lossHistory.append(total / Float(batches)) }
+                                          loss: total / Float(batch + 1), validationLoss: validationLoss,
+                                          imagesPerSecond: rate, remainingSeconds: remainingImages / rate))
                 if shouldStop() && lossHistory.count < epochs { return .interrupted(epochsDone: lossHistory.count) }
             }
         }

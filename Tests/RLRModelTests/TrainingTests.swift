@@ -40,6 +40,27 @@ final class TrainingTests: XCTestCase {
         XCTAssertTrue(reports[0].line.hasPrefix("epoch 1/6  batch 1/3  loss "), reports[0].line)
     }
 
+    /// Held-out images: a validation loss after every epoch (clean tokens, no gradients), reported
+    /// in the progress line and kept by the checkpoint; it does not change the training itself.
+    func testValidationLossIsReportedPerEpochAndKept() throws {
+        let (data, heldOut) = (tokens(count: 8, seed: 3), tokens(count: 3, seed: 4))
+        let plain = try Trainer(network: try RLRNetwork(channels: [8, 12], sides: [6, 4], config: config(epochs: 3)))
+        XCTAssertEqual(try plain.train(tokens: data), .finished)
+        let trainer = try Trainer(network: try RLRNetwork(channels: [8, 12], sides: [6, 4], config: config(epochs: 3)))
+        var lines: [String] = []
+        XCTAssertEqual(try trainer.train(tokens: data, validation: heldOut) { lines.append($0.line) }, .finished)
+        XCTAssertEqual(trainer.lossHistory, plain.lossHistory)
+        XCTAssertEqual(trainer.validationHistory.count, 3)
+        XCTAssertEqual(trainer.validationHistory.last!, trainer.network.validationLoss(heldOut, batchSize: 2), accuracy: 1e-5)
+        XCTAssertLessThan(trainer.validationHistory.last!, trainer.validationHistory.first!, "\(trainer.validationHistory)")
+        XCTAssertEqual(lines.filter { $0.contains("validation ") }.count, 3, "\(lines)")
+        let path = temporaryPath("validation")
+        try Checkpoint(config: config(epochs: 3), backbone: identity, categories: ["x"], network: trainer.network,
+                       lossHistory: trainer.lossHistory, validationHistory: trainer.validationHistory).save(to: path)
+        XCTAssertEqual(try Checkpoint.load(path).validationHistory, trainer.validationHistory)
+        try? FileManager.default.removeItem(atPath: path)
+    }
+
     func testInterruptedRunResumedFromACheckpointEqualsAnUninterruptedOne() throws {
         let data = tokens(count: 8, seed: 2)
         let straight = try Trainer(network: try RLRNetwork(channels: [8, 12], sides: [6, 4], config: config(epochs: 4)))
