@@ -45,6 +45,10 @@ final class RealDataTests: XCTestCase {
                            datasetName == "magnetic_tile" ? 4 : 0, datasetName)
             print("\(datasetName): \(info.totals()) problems: \(info.problems.count) warnings: \(info.warnings.count)")
         }
+        // The whole folder reads as one dataset: every category, every training image of the manifest.
+        let whole = try Dataset.mvtec(root: data)
+        XCTAssertEqual(whole.categories, Set(rows.map { $0["category"]! }).sorted())
+        XCTAssertEqual(whole.trainingSet.count, rows.filter { $0["split"] == "train" }.reduce(0) { $0 + Int($1["count"]!)! })
     }
 
     /// Screw's defect images cannot be matched to masks: image-level ground truth, one warning.
