@@ -1,4 +1,3 @@
-import Glibc
 import Kernels
 import NN
 import RLRModel
@@ -8,7 +7,6 @@ import Tensors
 /// batch 4, Lite0 stride-8/16 token shapes): the peer's train_{default,small}_b4 cases.
 enum TrainBenchmarks {
     static func run(timing: Timing) {
-        if let text = getenv("RLR_ATTN_BUDGET_MB") { Tensor.attentionProbabilityBudget = Int(String(cString: text))! << 20 }
         for (name, config) in [("default", RLRConfig.paper), ("small", RLRConfig.fast)] where timing.includes("train_\(name)_b4") {
             var generator = RandomGenerator(seed: 1)
             let tokens = [Tensor.randn([4, 1024, 40], generator: &generator), Tensor.randn([4, 256, 112], generator: &generator)]

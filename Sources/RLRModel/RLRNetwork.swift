@@ -66,9 +66,9 @@ public final class RLRNetwork: Module {
             var total: Float = 0
             for start in stride(from: 0, to: count, by: batchSize) {
                 let rows = start..<Swift.min(count, start + batchSize)
-                for (level, levelTokens) in zip(levels, tokens) {
-                    let target = levelTokens.sliced(axis: 0, rows)
-                    total += RLRNetwork.reconstructionLoss(level(target), target, epsilon: config.cosineEpsilon).item * Float(rows.count)
+                let batch = tokens.map { $0.sliced(axis: 0, rows) }
+                for (output, target) in zip(reconstruct(batch), batch) {
+                    total += RLRNetwork.reconstructionLoss(output, target, epsilon: config.cosineEpsilon).item * Float(rows.count)
                 }
             }
             return total / Float(count)

@@ -1,8 +1,8 @@
 /// Fused scaled dot-product attention `softmax(q kᵀ * scale + mask) v`: query rows are processed in
 /// blocks whose logits fit in cache, and the products are `thinGEMM`s (head sizes are small).
-/// The forward pass may keep the probabilities `[B, H, Nq, Nk]` for the backward pass (when the
-/// caller can afford the memory); otherwise the backward pass recomputes them block by block from
-/// the saved row log-sum-exp, as FlashAttention does; kept probabilities are `[B, H, Nq, rowStride]`.
+/// The forward pass may keep the probabilities (`[B, H, Nq, rowStride]`, Nk used per row) for the
+/// backward pass when the caller can afford the memory; otherwise the backward pass recomputes them
+/// block by block from the saved row log-sum-exp, as FlashAttention does.
 /// Layout: q `[B, H, Nq, d]`; k, v `[B or 1, H, Nk, d]` (batch 1 = shared); optional additive
 /// `mask [Nq, Nk]` (0 / -inf); all contiguous.
 public struct DenseAttentionShape: Sendable {
