@@ -1,7 +1,7 @@
 // swift-tools-version:6.0
 // rlr: unsupervised multi-class anomaly detection (RLR, ECCV 2024) in Swift, on the CPU.
 // Layers, low to high (dependencies point down):
-//   Core package (RLRCore, dynamic): COpenBLAS -> Kernels -> Tensors -> NN, Commands
+//   Core package (RLRCore, dynamic): CVectorMath -> Kernels -> Tensors -> NN, Commands
 //   this package: system libraries -> domain modules (Imaging, Datasets, Metrics, RLRModel)
 //   -> command libraries -> Library (the list) -> the language and REPL -> App -> rlr
 import PackageDescription

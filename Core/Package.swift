@@ -12,9 +12,10 @@ let package = Package(
         .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "NN", "Commands"]),
     ],
     targets: [
-        .systemLibrary(name: "COpenBLAS", pkgConfig: "openblas", providers: [.apt(["libopenblas-dev"])]),
+        // CVectorMath: C for exp/erf (inlined into Swift), cpuid, the fallback GEMM. OpenBLAS is not linked:
+        // Kernels/BLAS.swift loads it at first use, after choosing its kernels for the CPU.
         .target(name: "CVectorMath"),
-        .target(name: "Kernels", dependencies: ["COpenBLAS", "CVectorMath"], swiftSettings: numeric),
+        .target(name: "Kernels", dependencies: ["CVectorMath"], swiftSettings: numeric),
         .target(name: "Tensors", dependencies: ["Kernels"], swiftSettings: numeric),
         .target(name: "NN", dependencies: ["Tensors"], swiftSettings: numeric),
 

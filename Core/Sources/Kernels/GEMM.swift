@@ -1,6 +1,4 @@
-import COpenBLAS
-
-/// Row-major single-precision matrix multiply on OpenBLAS:
+/// Row-major single-precision matrix multiply on OpenBLAS (see `BLAS` for how it is chosen and checked):
 /// `C[m, n] = alpha * op(A)[m, k] * op(B)[k, n] + beta * C`.
 ///
 /// `lda`, `ldb`, `ldc` are the row strides of A, B and C as stored (before transposition).
@@ -17,25 +15,13 @@ public func sgemm(transposeA: Bool = false, transposeB: Bool = false, m: Int, n:
         }
         return
     }
-    BLAS.configureOnce
+    let gemm = BLAS.backend.gemm
     let pa = SendableConstPointer(a), pb = SendableConstPointer(b), pc = SendablePointer(c)
     // Rows per thread must be worth it: ~2 MFLOP per chunk at least.
     let grain = Swift.max(16, (1 << 21) / Swift.max(n * k, 1))
     Parallel.forEachChunk(m, grain: grain) { rows in
         let rowOffset = rows.lowerBound * (transposeA ? 1 : lda)
-        cblas_sgemm(CblasRowMajor, transposeA ? CblasTrans : CblasNoTrans, transposeB ? CblasTrans : CblasNoTrans,
-                    Int32(rows.count), Int32(n), Int32(k), alpha, pa.base + rowOffset, Int32(lda), pb.base, Int32(ldb),
-                    beta, pc.base + rows.lowerBound * ldc, Int32(ldc))
+        gemm(101, transposeA ? 112 : 111, transposeB ? 112 : 111, Int32(rows.count), Int32(n), Int32(k),
+             alpha, pa.base + rowOffset, Int32(lda), pb.base, Int32(ldb), beta, pc.base + rows.lowerBound * ldc, Int32(ldc))
     }
-}
-
-/// OpenBLAS's thread setting and the name of the kernel it selected for this CPU.
-public enum BLAS {
-    /// Sets OpenBLAS to one thread, once, before the first product (parallelism is ours).
-    static let configureOnce: Void = openblas_set_num_threads(1)
-
-    /// OpenBLAS's own threads (1: rlr splits products across cores itself).
-    public static var threads: Int { Int(openblas_get_num_threads()) }
-
-    public static var coreName: String { String(cString: openblas_get_corename()) }
 }
