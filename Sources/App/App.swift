@@ -21,7 +21,7 @@ public enum App {
         }
         switch first {
         case "--version", "-V":
-            print("rlr \(Version.string)")
+            print(Version.build)
             return 0
         case "--help", "-h":
             print(usage(interpreter))

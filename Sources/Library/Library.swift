@@ -23,6 +23,7 @@ public enum Library {
         ("metric", MetricCommands.commands),
         ("plot", PlotCommands.commands),
         ("model", ModelCommands.commands),
+        ("system", SystemCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).
