@@ -1,3 +1,4 @@
+import CVectorMath
 import Glibc
 
 /// Row-wise kernels over contiguous `[rows, n]` arrays: softmax and layer normalisation, forward and
@@ -16,9 +17,10 @@ public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, log: Bool,
 }
 
 /// Writes `softmax(x[0..<n])` to `y` (which may be `x`) and returns the row's log-sum-exp. A row of
-/// -inf (everything masked) gives zeros and -inf; a NaN gives NaNs.
+/// -inf (everything masked) gives zeros and -inf; a NaN gives NaNs. AVX-512 where `KernelVariants` says so.
 @inline(__always)
 public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutablePointer<Float>) -> Float {
+    if KernelVariants.avx512 { return rlr_softmax_row_avx512(x, n, y) }
     let peak = reduceRow(.max, x, n)
     guard peak != -.infinity else {
         y.update(repeating: 0, count: n)

@@ -6,34 +6,38 @@
 typedef float rlr_float8 __attribute__((ext_vector_type(8)));
 typedef int rlr_int8 __attribute__((ext_vector_type(8)));
 
-/// `value` where `mask` lanes are set (-1), `x` elsewhere.
-static inline __attribute__((always_inline)) rlr_float8 rlr_select8(rlr_int8 mask, rlr_float8 value, rlr_float8 x) {
-    return (rlr_float8)(((rlr_int8)value & mask) | ((rlr_int8)x & ~mask));
-}
+/// `value` where `mask` lanes are set (-1), `x` elsewhere, for float vectors VF with int vectors VI.
+#define RLR_SELECT(VF, VI, mask, value, x) ((VF)(((VI)(value) & (mask)) | ((VI)(x) & ~(mask))))
 
-/// e^x (Cephes polynomial on the reduced argument, ~2 ulp). Saturates to +inf above 88.72 and
-/// flushes to 0 below -87.3 (no denormals), so exp(-inf) is exactly 0; NaN stays NaN.
-static inline __attribute__((always_inline)) rlr_float8 rlr_exp8(rlr_float8 x) {
-    x = rlr_select8(x < -104.0f, (rlr_float8)(-104.0f), x);
-    x = rlr_select8(x > 88.8f, (rlr_float8)(88.8f), x);
-    const rlr_float8 magic = 12582912.0f;                 // 1.5 * 2^23: adding it rounds to an integer
-    rlr_float8 n = (x * 1.44269504f + magic) - magic;
-    rlr_float8 r = x - n * 0.693359375f;
-    r = r + n * 2.12194440e-4f;
-    rlr_float8 p = 1.9875691500e-4f;
-    p = p * r + 1.3981999507e-3f;
-    p = p * r + 8.3334519073e-3f;
-    p = p * r + 4.1665795894e-2f;
-    p = p * r + 1.6666665459e-1f;
-    p = p * r + 5.0000001201e-1f;
-    rlr_float8 poly = p * r * r + r + 1.0f;
-    // 2^n as a float: biased exponent n + 127 clamped to [0, 255] (0 gives 0.0, 255 gives +inf).
-    rlr_float8 biased = n + 127.0f;
-    biased = rlr_select8(biased < 0.0f, (rlr_float8)0.0f, biased);
-    biased = rlr_select8(biased > 255.0f, (rlr_float8)255.0f, biased);
-    rlr_int8 bits = (rlr_int8)(biased + 8388608.0f) - 0x4B000000;
-    return poly * (rlr_float8)(bits << 23);
-}
+/// Defines `VF NAME(VF x)` = e^x (Cephes polynomial on the reduced argument, ~2 ulp) for float vectors
+/// VF with int vectors VI of the same width; ATTRS are its attributes (a target for wider vectors).
+/// Saturates to +inf above 88.72 and flushes to 0 below -87.3 (no denormals), so exp(-inf) is exactly
+/// 0; NaN stays NaN.
+#define RLR_DEFINE_EXP(NAME, VF, VI, ATTRS)                                                           \
+    static inline ATTRS VF NAME(VF x) {                                                               \
+        x = RLR_SELECT(VF, VI, x < -104.0f, (VF)(-104.0f), x);                                        \
+        x = RLR_SELECT(VF, VI, x > 88.8f, (VF)(88.8f), x);                                            \
+        const VF magic = 12582912.0f; /* 1.5 * 2^23: adding it rounds to an integer */               \
+        VF n = (x * 1.44269504f + magic) - magic;                                                     \
+        VF r = x - n * 0.693359375f;                                                                  \
+        r = r + n * 2.12194440e-4f;                                                                   \
+        VF p = 1.9875691500e-4f;                                                                      \
+        p = p * r + 1.3981999507e-3f;                                                                 \
+        p = p * r + 8.3334519073e-3f;                                                                 \
+        p = p * r + 4.1665795894e-2f;                                                                 \
+        p = p * r + 1.6666665459e-1f;                                                                 \
+        p = p * r + 5.0000001201e-1f;                                                                 \
+        VF poly = p * r * r + r + 1.0f;                                                               \
+        /* 2^n as a float: biased exponent n + 127 clamped to [0, 255] (0 gives 0.0, 255 gives +inf). */ \
+        VF biased = n + 127.0f;                                                                       \
+        biased = RLR_SELECT(VF, VI, biased < 0.0f, (VF)0.0f, biased);                                 \
+        biased = RLR_SELECT(VF, VI, biased > 255.0f, (VF)255.0f, biased);                             \
+        VI bits = (VI)(biased + 8388608.0f) - 0x4B000000;                                             \
+        return poly * (VF)(bits << 23);                                                               \
+    }
+
+/// e^x on 8 floats (see RLR_DEFINE_EXP).
+RLR_DEFINE_EXP(rlr_exp8, rlr_float8, rlr_int8, __attribute__((always_inline)))
 
 /// The error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
 static inline __attribute__((always_inline)) rlr_float8 rlr_erf8(rlr_float8 x) {

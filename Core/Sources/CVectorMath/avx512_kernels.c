@@ -1,0 +1,42 @@
+#include "avx512_kernels.h"
+#include "vector_math.h"
+#include <immintrin.h>
+#include <math.h>
+
+#define AVX512 __attribute__((target("avx512f,avx512bw,avx512dq,avx512vl,fma")))
+
+typedef float rlr_float16 __attribute__((ext_vector_type(16)));
+typedef int rlr_int16 __attribute__((ext_vector_type(16)));
+
+RLR_DEFINE_EXP(rlr_exp16, rlr_float16, rlr_int16, __attribute__((always_inline)) AVX512)
+
+/// Lanes [0, count) of a 16-lane mask.
+static inline AVX512 __mmask16 head(long count) { return (__mmask16)((1u << count) - 1); }
+
+AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
+    const long full = n & ~15L;
+    const __mmask16 tail = head(n - full);
+    __m512 peaks = _mm512_set1_ps(-INFINITY);
+    for (long i = 0; i < full; i += 16) peaks = _mm512_max_ps(peaks, _mm512_loadu_ps(x + i));
+    peaks = _mm512_max_ps(peaks, _mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), tail, x + full));
+    const float peak = _mm512_reduce_max_ps(peaks);
+    if (peak == -INFINITY) {
+        for (long i = 0; i < n; i++) y[i] = 0;
+        return -INFINITY;
+    }
+    rlr_float16 total = 0;
+    for (long i = 0; i < full; i += 16) {
+        rlr_float16 e = rlr_exp16((rlr_float16)_mm512_loadu_ps(x + i) - peak);
+        _mm512_storeu_ps(y + i, (__m512)e);
+        total += e;
+    }
+    // The tail's missing lanes read -inf, whose exp is exactly 0.
+    rlr_float16 e = rlr_exp16((rlr_float16)_mm512_mask_loadu_ps(_mm512_set1_ps(-INFINITY), tail, x + full) - peak);
+    _mm512_mask_storeu_ps(y + full, tail, (__m512)e);
+    total += e;
+    const float sum = _mm512_reduce_add_ps((__m512)total);
+    const __m512 inverse = _mm512_set1_ps(1 / sum);
+    for (long i = 0; i < full; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), inverse));
+    _mm512_mask_storeu_ps(y + full, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + full), inverse));
+    return peak + (float)log((double)sum);
+}
