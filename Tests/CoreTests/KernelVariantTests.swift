@@ -6,13 +6,19 @@ import XCTest
 /// Every variant of the dispatched kernels against a scalar double-precision reference, on this CPU:
 /// the AVX2+FMA ones always, the AVX-512 ones where the CPU has AVX-512 (skipped, and saying so, elsewhere).
 final class KernelVariantTests: XCTestCase {
-    func testSoftmaxAVX2MatchesScalar() throws {
-        try withVariant(avx512: false) { try checkSoftmax() }
+    func testAVX2VariantsMatchScalar() throws {
+        try withVariant(avx512: false) {
+            try checkSoftmax()
+            checkUnary()
+        }
     }
 
-    func testSoftmaxAVX512MatchesScalar() throws {
+    func testAVX512VariantsMatchScalar() throws {
         try XCTSkipUnless(KernelVariants.available, "this CPU lacks AVX-512 F/BW/DQ/VL: the AVX-512 variants are not tested here")
-        try withVariant(avx512: true) { try checkSoftmax() }
+        try withVariant(avx512: true) {
+            try checkSoftmax()
+            checkUnary()
+        }
     }
 
     func withVariant(avx512: Bool, _ body: () throws -> Void) rethrows {
@@ -60,5 +66,30 @@ final class KernelVariantTests: XCTestCase {
         _ = softmaxRow(inPlace, inPlace.count, into: &separate)
         inPlace.withUnsafeMutableBufferPointer { _ = softmaxRow($0.baseAddress!, $0.count, into: $0.baseAddress!) }
         XCTAssertEqual(inPlace, separate)
+    }
+
+    /// exp, GELU and GELU's gradient on every tail length (through `unary`'s chunks too), over the
+    /// range where exp saturates and erf flattens.
+    func checkUnary() {
+        var generator = RandomGenerator(seed: 6)
+        for n in [1, 15, 16, 17, 40_003] {
+            var x = Tensor.randn([n], generator: &generator).toArray().map { $0 * 6 }
+            if n > 16 { x[0] = -120; x[1] = 95; x[2] = 0; x[3] = -0.0 }
+            let g = Tensor.randn([n], generator: &generator).toArray()
+            var exp = [Float](repeating: 0, count: n), gelu = exp, geluGrad = exp
+            unary(.exp, x, count: n, into: &exp)
+            unary(.gelu, x, count: n, into: &gelu)
+            unaryBackward(.gelu, x: x, y: gelu, gradient: g, count: n, into: &geluGrad)
+            for i in 0..<n {
+                let v = Double(x[i])
+                let e = Foundation.exp(v), phi = 0.5 * (1 + Foundation.erf(v / 2.0.squareRoot()))
+                if e > Double(Float.greatestFiniteMagnitude) { XCTAssertEqual(exp[i], .infinity) } else {
+                    XCTAssertEqual(Double(exp[i]), e, accuracy: 3e-7 * e + 1e-37, "exp(\(v))")
+                }
+                XCTAssertEqual(Double(gelu[i]), v * phi, accuracy: 3e-7 * (1 + abs(v)), "gelu(\(v))")
+                let derivative = phi + v * Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
+                XCTAssertEqual(Double(geluGrad[i]), Double(g[i]) * derivative, accuracy: 5e-7 * (1 + abs(Double(g[i]))), "gelu'(\(v))")
+            }
+        }
     }
 }

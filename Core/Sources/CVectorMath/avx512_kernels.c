@@ -40,3 +40,39 @@ AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
     _mm512_mask_storeu_ps(y + full, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + full), inverse));
     return peak + (float)log((double)sum);
 }
+
+RLR_DEFINE_ERF(rlr_erf16, rlr_exp16, rlr_float16, rlr_int16, __attribute__((always_inline)) AVX512)
+
+static inline __attribute__((always_inline)) AVX512 rlr_float16 gelu16(rlr_float16 x) {
+    return 0.5f * x * (1.0f + rlr_erf16(x * 0.70710678f));
+}
+
+static inline __attribute__((always_inline)) AVX512 rlr_float16 gelu_derivative16(rlr_float16 x) {
+    return 0.5f * (1.0f + rlr_erf16(x * 0.70710678f)) + x * 0.39894228f * rlr_exp16(-0.5f * x * x);
+}
+
+/// y = F(x) over n floats, 16 at a time, the tail through masked loads and stores.
+#define MAP16(F, x, n, y)                                                                             \
+    do {                                                                                              \
+        long i = 0;                                                                                   \
+        for (; i + 16 <= (n); i += 16) _mm512_storeu_ps((y) + i, (__m512)F((rlr_float16)_mm512_loadu_ps((x) + i))); \
+        const __mmask16 rest = head((n) - i);                                                         \
+        if (rest) _mm512_mask_storeu_ps((y) + i, rest, (__m512)F((rlr_float16)_mm512_maskz_loadu_ps(rest, (x) + i))); \
+    } while (0)
+
+AVX512 void rlr_exp_avx512(const float *x, long n, float *y) { MAP16(rlr_exp16, x, n, y); }
+
+AVX512 void rlr_gelu_avx512(const float *x, long n, float *y) { MAP16(gelu16, x, n, y); }
+
+AVX512 void rlr_gelu_backward_avx512(const float *x, const float *g, long n, float *out) {
+    long i = 0;
+    for (; i + 16 <= n; i += 16) {
+        rlr_float16 d = gelu_derivative16((rlr_float16)_mm512_loadu_ps(x + i));
+        _mm512_storeu_ps(out + i, _mm512_mul_ps(_mm512_loadu_ps(g + i), (__m512)d));
+    }
+    const __mmask16 rest = head(n - i);
+    if (rest) {
+        rlr_float16 d = gelu_derivative16((rlr_float16)_mm512_maskz_loadu_ps(rest, x + i));
+        _mm512_mask_storeu_ps(out + i, rest, _mm512_mul_ps(_mm512_maskz_loadu_ps(rest, g + i), (__m512)d));
+    }
+}

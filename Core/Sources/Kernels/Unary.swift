@@ -1,3 +1,4 @@
+import CVectorMath
 import Glibc
 
 /// Unary elementwise operations, each with its derivative for autograd.
@@ -43,12 +44,17 @@ public enum UnaryOp: Sendable {
     }
 }
 
-/// `out[i] = op(x[i])` over contiguous buffers, vectorised where a SIMD form exists, split over cores.
+/// `out[i] = op(x[i])` over contiguous buffers, vectorised where a SIMD form exists (AVX-512 for exp and
+/// GELU where `KernelVariants` says so), split over cores.
 public func unary(_ op: UnaryOp, _ x: UnsafePointer<Float>, count: Int, into out: UnsafeMutablePointer<Float>) {
     let px = SendableConstPointer(x), po = SendablePointer(out)
     Parallel.forEachChunk(count, grain: 16_384) { range in
         var i = range.lowerBound
         let end = range.upperBound
+        if KernelVariants.avx512 && (op == .exp || op == .gelu) {
+            (op == .exp ? rlr_exp_avx512 : rlr_gelu_avx512)(px.base + i, end - i, po.base + i)
+            return
+        }
         func vector(_ f: (SIMD8<Float>) -> SIMD8<Float>) {
             while i + 8 <= end {
                 let v = UnsafeRawPointer(px.base + i).loadUnaligned(as: SIMD8<Float>.self)
@@ -78,6 +84,10 @@ public func unaryBackward(_ op: UnaryOp, x: UnsafePointer<Float>, y: UnsafePoint
     Parallel.forEachChunk(count, grain: 16_384) { range in
         var i = range.lowerBound
         let end = range.upperBound
+        if KernelVariants.avx512 && op == .gelu {
+            rlr_gelu_backward_avx512(px.base + i, pg.base + i, end - i, po.base + i)
+            return
+        }
         func vector(_ derivative: (SIMD8<Float>, SIMD8<Float>) -> SIMD8<Float>) {
             while i + 8 <= end {
                 let x = UnsafeRawPointer(px.base + i).loadUnaligned(as: SIMD8<Float>.self)

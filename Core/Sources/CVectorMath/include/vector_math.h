@@ -39,16 +39,21 @@ typedef int rlr_int8 __attribute__((ext_vector_type(8)));
 /// e^x on 8 floats (see RLR_DEFINE_EXP).
 RLR_DEFINE_EXP(rlr_exp8, rlr_float8, rlr_int8, __attribute__((always_inline)))
 
-/// The error function (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7).
-static inline __attribute__((always_inline)) rlr_float8 rlr_erf8(rlr_float8 x) {
-    rlr_int8 sign = (rlr_int8)x & (rlr_int8)0x80000000;
-    rlr_float8 a = (rlr_float8)((rlr_int8)x & 0x7FFFFFFF);
-    rlr_float8 t = 1.0f / (1.0f + 0.3275911f * a);
-    rlr_float8 p = 1.061405429f;
-    p = p * t - 1.453152027f;
-    p = p * t + 1.421413741f;
-    p = p * t - 0.284496736f;
-    p = p * t + 0.254829592f;
-    rlr_float8 magnitude = 1.0f - p * t * rlr_exp8(-a * a);
-    return (rlr_float8)((rlr_int8)magnitude | sign);
-}
+/// Defines `VF NAME(VF x)` = erf(x) (Abramowitz & Stegun 7.1.26, |error| < 1.5e-7) on vectors VF/VI,
+/// using EXP, an exponential defined by RLR_DEFINE_EXP for the same vectors.
+#define RLR_DEFINE_ERF(NAME, EXP, VF, VI, ATTRS)                                                      \
+    static inline ATTRS VF NAME(VF x) {                                                               \
+        VI sign = (VI)x & (VI)0x80000000;                                                             \
+        VF a = (VF)((VI)x & 0x7FFFFFFF);                                                              \
+        VF t = 1.0f / (1.0f + 0.3275911f * a);                                                        \
+        VF p = 1.061405429f;                                                                          \
+        p = p * t - 1.453152027f;                                                                     \
+        p = p * t + 1.421413741f;                                                                     \
+        p = p * t - 0.284496736f;                                                                     \
+        p = p * t + 0.254829592f;                                                                     \
+        VF magnitude = 1.0f - p * t * EXP(-a * a);                                                    \
+        return (VF)((VI)magnitude | sign);                                                            \
+    }
+
+/// The error function on 8 floats (see RLR_DEFINE_ERF).
+RLR_DEFINE_ERF(rlr_erf8, rlr_exp8, rlr_float8, rlr_int8, __attribute__((always_inline)))
