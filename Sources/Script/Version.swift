@@ -4,7 +4,7 @@ public enum Version {
 
     /// What `rlr --version` prints: the version and how this binary was built.
     public static let build = "rlr \(string) (\(configuration) build, Swift \(compiler), \(architecture) Linux, "
-        + "kernels for AVX2+FMA, OpenBLAS kernels chosen at run time; `rlr doctor` tells more)"
+        + "AVX2+FMA kernels with AVX-512 variants and OpenBLAS's kernels chosen at run time; `rlr doctor` tells more)"
 
     #if DEBUG
     static let configuration = "debug"

@@ -10,6 +10,7 @@ final class KernelVariantTests: XCTestCase {
         try withVariant(avx512: false) {
             try checkSoftmax()
             checkUnary()
+            checkLayerNorm()
         }
     }
 
@@ -18,6 +19,7 @@ final class KernelVariantTests: XCTestCase {
         try withVariant(avx512: true) {
             try checkSoftmax()
             checkUnary()
+            checkLayerNorm()
         }
     }
 
@@ -89,6 +91,33 @@ final class KernelVariantTests: XCTestCase {
                 XCTAssertEqual(Double(gelu[i]), v * phi, accuracy: 3e-7 * (1 + abs(v)), "gelu(\(v))")
                 let derivative = phi + v * Foundation.exp(-0.5 * v * v) / (2 * Double.pi).squareRoot()
                 XCTAssertEqual(Double(geluGrad[i]), Double(g[i]) * derivative, accuracy: 5e-7 * (1 + abs(Double(g[i]))), "gelu'(\(v))")
+            }
+        }
+    }
+
+    /// Layer normalisation forward and backward against double loops, rows off-centre (two passes matter).
+    func checkLayerNorm() {
+        var generator = RandomGenerator(seed: 7)
+        for n in [1, 15, 16, 17, 256, 1031] {
+            let rows = 3, epsilon: Float = 1e-5
+            let x = Tensor.randn([rows * n], generator: &generator).toArray().map { 4 + 2 * $0 }
+            let g = Tensor.randn([rows * n], generator: &generator).toArray()
+            var y = [Float](repeating: 0, count: rows * n), dx = y, mean = [Float](repeating: 0, count: rows), rstd = mean
+            layerNormRows(x, rows: rows, n: n, epsilon: epsilon, into: &y, mean: &mean, rstd: &rstd)
+            layerNormRowsBackward(xhat: y, gradient: g, rstd: rstd, rows: rows, n: n, into: &dx)
+            for r in 0..<rows {
+                let row = x[r * n..<(r + 1) * n].map(Double.init), gr = g[r * n..<(r + 1) * n].map(Double.init)
+                let mu = row.reduce(0, +) / Double(n)
+                let s = 1 / (row.map { ($0 - mu) * ($0 - mu) }.reduce(0, +) / Double(n) + Double(epsilon)).squareRoot()
+                XCTAssertEqual(Double(mean[r]), mu, accuracy: 1e-6 * abs(mu))
+                XCTAssertEqual(Double(rstd[r]), s, accuracy: 1e-5 * s)
+                let h = row.map { ($0 - mu) * s }
+                let meanG = gr.reduce(0, +) / Double(n), meanGH = zip(gr, h).map(*).reduce(0, +) / Double(n)
+                for j in 0..<n {
+                    XCTAssertEqual(Double(y[r * n + j]), h[j], accuracy: 2e-5 * (1 + abs(h[j])), "n \(n) y[\(r), \(j)]")
+                    let expected = s * (gr[j] - meanG - h[j] * meanGH)
+                    XCTAssertEqual(Double(dx[r * n + j]), expected, accuracy: 5e-5 * s * (1 + abs(gr[j])), "n \(n) dx[\(r), \(j)]")
+                }
             }
         }
     }

@@ -76,3 +76,47 @@ AVX512 void rlr_gelu_backward_avx512(const float *x, const float *g, long n, flo
         _mm512_mask_storeu_ps(out + i, rest, _mm512_mul_ps(_mm512_maskz_loadu_ps(rest, g + i), (__m512)d));
     }
 }
+
+AVX512 void rlr_layer_norm_row_avx512(const float *x, long n, float epsilon, float *y, float *mean, float *rstd) {
+    const long full = n & ~15L;
+    const __mmask16 tail = head(n - full);
+    __m512 sum = _mm512_setzero_ps();
+    for (long i = 0; i < full; i += 16) sum = _mm512_add_ps(sum, _mm512_loadu_ps(x + i));
+    sum = _mm512_add_ps(sum, _mm512_maskz_loadu_ps(tail, x + full));
+    const float mu = _mm512_reduce_add_ps(sum) / (float)n;
+    const __m512 center = _mm512_set1_ps(mu);
+    __m512 squares = _mm512_setzero_ps();
+    for (long i = 0; i < full; i += 16) {
+        const __m512 d = _mm512_sub_ps(_mm512_loadu_ps(x + i), center);
+        squares = _mm512_fmadd_ps(d, d, squares);
+    }
+    const __m512 last = _mm512_maskz_sub_ps(tail, _mm512_maskz_loadu_ps(tail, x + full), center);
+    squares = _mm512_fmadd_ps(last, last, squares);
+    const float scale = 1 / sqrtf(_mm512_reduce_add_ps(squares) / (float)n + epsilon);
+    const __m512 s = _mm512_set1_ps(scale);
+    for (long i = 0; i < full; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_sub_ps(_mm512_loadu_ps(x + i), center), s));
+    _mm512_mask_storeu_ps(y + full, tail, _mm512_mul_ps(last, s));
+    *mean = mu;
+    *rstd = scale;
+}
+
+AVX512 void rlr_layer_norm_backward_row_avx512(const float *xhat, const float *g, float rstd, long n, float *d) {
+    const long full = n & ~15L;
+    const __mmask16 tail = head(n - full);
+    __m512 sumG = _mm512_setzero_ps(), sumGH = _mm512_setzero_ps();
+    for (long i = 0; i < full; i += 16) {
+        const __m512 gv = _mm512_loadu_ps(g + i);
+        sumG = _mm512_add_ps(sumG, gv);
+        sumGH = _mm512_fmadd_ps(gv, _mm512_loadu_ps(xhat + i), sumGH);
+    }
+    const __m512 gt = _mm512_maskz_loadu_ps(tail, g + full), ht = _mm512_maskz_loadu_ps(tail, xhat + full);
+    sumG = _mm512_add_ps(sumG, gt);
+    sumGH = _mm512_fmadd_ps(gt, ht, sumGH);
+    const __m512 meanG = _mm512_set1_ps(_mm512_reduce_add_ps(sumG) / (float)n);
+    const __m512 meanGH = _mm512_set1_ps(_mm512_reduce_add_ps(sumGH) / (float)n), s = _mm512_set1_ps(rstd);
+    for (long i = 0; i < full; i += 16) {
+        const __m512 inner = _mm512_fnmadd_ps(_mm512_loadu_ps(xhat + i), meanGH, _mm512_sub_ps(_mm512_loadu_ps(g + i), meanG));
+        _mm512_storeu_ps(d + i, _mm512_mul_ps(s, inner));
+    }
+    _mm512_mask_storeu_ps(d + full, tail, _mm512_mul_ps(s, _mm512_fnmadd_ps(ht, meanGH, _mm512_sub_ps(gt, meanG))));
+}

@@ -64,7 +64,8 @@ public func softmaxRowsBackward(y: UnsafePointer<Float>, gradient: UnsafePointer
     }
 }
 
-/// Layer normalisation of each row: `y = (x - mean) * rstd` (affine parameters applied by the caller).
+/// Layer normalisation of each row: `y = (x - mean) * rstd` (affine parameters applied by the caller;
+/// AVX-512 where `KernelVariants` says so).
 /// Writes the per-row `mean` and `rstd = 1/sqrt(var + eps)` for the backward pass.
 public func layerNormRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, epsilon: Float,
                           into y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
@@ -72,6 +73,10 @@ public func layerNormRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, epsilon:
     Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
         for r in range {
             let input = px.base + r * n, out = py.base + r * n
+            if KernelVariants.avx512 {
+                rlr_layer_norm_row_avx512(input, n, epsilon, out, pm.base + r, pr.base + r)
+                continue
+            }
             let mu = reduceRow(.sum, input, n) / Float(n)
             var variance: Float = 0
             for j in 0..<n { let d = input[j] - mu; variance += d * d }
@@ -93,6 +98,10 @@ public func layerNormRowsBackward(xhat: UnsafePointer<Float>, gradient: UnsafePo
     Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
         for r in range {
             let h = ph.base + r * n, g = pg.base + r * n, d = pd.base + r * n
+            if KernelVariants.avx512 {
+                rlr_layer_norm_backward_row_avx512(h, g, pr[r], n, d)
+                continue
+            }
             var meanG: Float = 0, meanGH: Float = 0
             for j in 0..<n { meanG += g[j]; meanGH += g[j] * h[j] }
             meanG /= Float(n)

@@ -14,3 +14,9 @@ void rlr_gelu_avx512(const float *x, long n, float *y);
 
 /// out[i] = g[i] * GELU'(x[i]) = g (Φ(x) + x φ(x)).
 void rlr_gelu_backward_avx512(const float *x, const float *g, long n, float *out);
+
+/// One row of layer normalisation: y = (x - mean) * rstd with rstd = 1/sqrt(var + epsilon) (two passes).
+void rlr_layer_norm_row_avx512(const float *x, long n, float epsilon, float *y, float *mean, float *rstd);
+
+/// One row of its gradient: d = rstd * (g - mean(g) - xhat * mean(g * xhat)).
+void rlr_layer_norm_backward_row_avx512(const float *xhat, const float *g, float rstd, long n, float *d);
