@@ -6,12 +6,15 @@ import Kernels
 public enum SystemCommands {
     public static let commands: [CommandSpec] = [
         CommandSpec(
-            path: ["doctor"], abstract: "The CPU, its vector extensions, the BLAS kernels rlr runs, threads, and warnings.",
+            path: ["doctor"], abstract: "Prints the CPU, its vector extensions, the BLAS kernels rlr runs, threads, and warnings.",
             discussion: "Loads the BLAS as a product would (so its choice, self-check and warnings are the ones a run "
                 + "gets) and times a 512x512x512 SGEMM on one thread and on all. Any line starting 'warning:' means "
                 + "some work runs slower than this CPU allows (e.g. OpenBLAS's generic kernels).",
             examples: ["doctor"],
-            run: { _ in .string(report()) }),
+            run: { inv in
+                inv.print(report())
+                return .nil
+            }),
     ]
 
     /// The doctor report, one `name: value` line each, warnings last.
@@ -32,9 +35,6 @@ public enum SystemCommands {
             "sgemm:    512x512x512, best of 7: \(gflops(threads: 1)) GFLOP/s on 1 thread (its CPU time), "
                 + "\(gflops(threads: Parallel.threadCount)) on \(Parallel.threadCount) (wall time)",
         ]
-        if cpu.level < .avx2 {
-            lines.append("warning:  this CPU lacks AVX2+FMA, which rlr's kernels are compiled for")
-        }
         lines += blas.warnings.map { "warning:  \($0)" }
         return lines.joined(separator: "\n")
     }
