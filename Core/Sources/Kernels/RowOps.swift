@@ -78,9 +78,7 @@ public func layerNormRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, epsilon:
                 continue
             }
             let mu = reduceRow(.sum, input, n) / Float(n)
-            var variance: Float = 0
-            for j in 0..<n { let d = input[j] - mu; variance += d * d }
-            variance /= Float(n)
+            let variance = sumOfProducts(input, input, n, centeredAt: mu) / Float(n)
             let scale = 1 / (variance + epsilon).squareRoot()
             for j in 0..<n { out[j] = (input[j] - mu) * scale }
             pm[r] = mu
@@ -102,12 +100,26 @@ public func layerNormRowsBackward(xhat: UnsafePointer<Float>, gradient: UnsafePo
                 rlr_layer_norm_backward_row_avx512(h, g, pr[r], n, d)
                 continue
             }
-            var meanG: Float = 0, meanGH: Float = 0
-            for j in 0..<n { meanG += g[j]; meanGH += g[j] * h[j] }
-            meanG /= Float(n)
-            meanGH /= Float(n)
+            let meanG = reduceRow(.sum, g, n) / Float(n), meanGH = sumOfProducts(g, h, n) / Float(n)
             let s = pr[r]
             for j in 0..<n { d[j] = s * (g[j] - meanG - h[j] * meanGH) }
         }
     }
+}
+
+/// `sum_j (a[j] - c)(b[j] - c)` in eight float lanes (a plain loop sums one float at a time: the
+/// compiler may not reorder a float sum).
+@inline(__always)
+func sumOfProducts(_ a: UnsafePointer<Float>, _ b: UnsafePointer<Float>, _ n: Int, centeredAt c: Float = 0) -> Float {
+    var lanes = SIMD8<Float>(repeating: 0)
+    var j = 0
+    while j + 8 <= n {
+        let x = UnsafeRawPointer(a + j).loadUnaligned(as: SIMD8<Float>.self) - c
+        let y = UnsafeRawPointer(b + j).loadUnaligned(as: SIMD8<Float>.self) - c
+        lanes.addProduct(x, y)
+        j += 8
+    }
+    var total = lanes.sum()
+    while j < n { total += (a[j] - c) * (b[j] - c); j += 1 }
+    return total
 }
