@@ -39,7 +39,13 @@ public struct Checkpoint {
         self.lossHistory = lossHistory; self.validationHistory = validationHistory; self.optimizerState = optimizerState
     }
 
+    /// Writes the checkpoint atomically (temp file + rename): a crash or a full disk never leaves a half-written file.
     public func save(to path: String) throws {
+        try AtomicFile.write(try encoded(), to: path)
+    }
+
+    /// The checkpoint as safetensors bytes.
+    public func encoded() throws -> Data {
         var tensors: [String: Tensor] = [:]
         for (key, value) in network.stateDict() { tensors["model." + key] = value }
         for (key, value) in optimizerState { tensors["optimizer." + key] = value }
@@ -55,13 +61,18 @@ public struct Checkpoint {
             "categories": String(decoding: try encoder.encode(categories), as: UTF8.self),
             "epochs_done": String(lossHistory.count),
         ]
-        try SafeTensors.write(.init(tensors: tensors, metadata: metadata), to: path)
+        return SafeTensors.encode(.init(tensors: tensors, metadata: metadata))
     }
 
     /// Loads a checkpoint; when `expectedBackbone` is given, refuses one trained on other features
     /// and says what differs.
     public static func load(_ path: String, expectedBackbone: BackboneIdentity? = nil) throws -> Checkpoint {
-        let contents = try SafeTensors.read(path)
+        try decode(FileError.read(path), path: path, expectedBackbone: expectedBackbone)
+    }
+
+    /// Decodes checkpoint bytes; `path` names the file in errors.
+    public static func decode(_ data: Data, path: String, expectedBackbone: BackboneIdentity? = nil) throws -> Checkpoint {
+        let contents = try SafeTensors.decode(data, path: path)
         func fail(_ reason: String) -> RLRError { .incompatibleCheckpoint("\(path): \(reason)") }
         guard contents.metadata["format"] == format else {
             throw fail("not an rlr checkpoint (metadata format is \(contents.metadata["format"] ?? "missing"), expected \(format))")
