@@ -120,3 +120,29 @@ final class TrainingFaultTests: XCTestCase {
         XCTAssertEqual(try FileManager.default.contentsOfDirectory(atPath: folder.path + "/ro"), [])
     }
 }
+
+/// Issue #15: a safetensors header whose shape product overflows once killed the whole session
+/// ("Illegal instruction"); each reader now answers malformed files with an error and the session goes on.
+final class MalformedFileSessionTests: XCTestCase {
+    func testSessionSurvivesMalformedWeightsAndArrays() throws {
+        let folder = try Executable.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let json = #"{"w":{"dtype":"F32","shape":[1099511627776,1099511627776],"data_offsets":[0,16]}}"#
+        var big = Data((0..<8).map { UInt8(truncatingIfNeeded: json.utf8.count >> (8 * $0)) }) + Data(json.utf8)
+        big.append(Data(count: 16))
+        try big.write(to: folder.appendingPathComponent("big.safetensors"))
+        var npy = "{'descr': '<f4', 'fortran_order': False, 'shape': (9223372036854775807, 33), }"
+        npy += String(repeating: " ", count: 64 - (10 + npy.utf8.count + 1) % 64) + "\n"
+        try (Data([0x93] + Array("NUMPY".utf8) + [1, 0, UInt8(npy.utf8.count), 0]) + Data(npy.utf8))
+            .write(to: folder.appendingPathComponent("big.npy"))
+        let input = """
+            weights info big.safetensors
+            tensor load big.npy
+            print "still here"
+            """
+        let result = try Executable.run([], stdin: input + "\n", in: folder)
+        XCTAssertEqual(result.stdout, "still here\n", result.stderr)
+        XCTAssertTrue(result.stderr.contains("big.safetensors: safetensors entry w: shape [1099511627776, 1099511627776] is negative or too large to address"), result.stderr)
+        XCTAssertTrue(result.stderr.contains("big.npy: not a valid .npy file: shape [9223372036854775807, 33] of <f4 is too large to address"), result.stderr)
+    }
+}
