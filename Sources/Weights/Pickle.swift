@@ -253,6 +253,8 @@ struct RestrictedUnpickler {
 
     private mutating func popMark(_ offset: Int) throws -> [PickleValue] {
         guard let mark = marks.popLast() else { throw malformed("no MARK to pop to", offset) }
+        // Opcodes that pop a fixed count (TUPLE2, SETITEM, ...) may already have consumed the marked items.
+        guard mark <= stack.count else { throw malformed("stack underflow past a MARK", offset) }
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items

@@ -59,6 +59,12 @@ final class RegressionTests: XCTestCase {
         try assertRejected("torch-legacy", bytes, mentions: ["fuzz.pth", "corrupt pickle at byte 3: length field too large"])
     }
 
+    /// Found by the torch-legacy campaign: a MARK above the stack (TUPLE2 consumed the marked items) trapped in popMark.
+    func testPickleMarkAboveTheStack() throws {
+        let bytes: [UInt8] = [0x80, 0x02, 0x4e, 0x4e, 0x28, 0x86, 0x74, 0x2e]   // NONE NONE MARK TUPLE2 TUPLE STOP
+        try assertRejected("torch-legacy", bytes, mentions: ["fuzz.pth", "corrupt pickle at byte 6: stack underflow past a MARK"])
+    }
+
     /// A zip64 end record: found by the zip and torch-zip campaigns (an offset beyond Int trapped; an entry
     /// count of 413 million reserved 19 GB).
     private func zip64(recordOffset: UInt64, count: UInt64) -> [UInt8] {
