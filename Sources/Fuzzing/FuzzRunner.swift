@@ -76,7 +76,8 @@ public final class FuzzRunner {
                     progress: (FuzzReport) -> Void = { _ in }) throws -> FuzzReport {
         var corpus = try target.seeds()
         guard !corpus.isEmpty else { throw FuzzError("target \(target.name) has no seeds") }
-        install()
+        let previous = install()
+        defer { for (sig, handler) in previous { signal(sig, handler) } }
         var mutator = Mutator(seed: seed, maximumLength: target.maximumLength)
         var report = FuzzReport(target: target.name)
         var signatures = Set<String>()
@@ -126,22 +127,24 @@ public final class FuzzRunner {
         }
     }
 
-    private func install() {
+    /// Installs the crash handlers; returns the ones they replace (restored when the run ends).
+    private func install() -> [(Int32, __sighandler_t?)] {
         currentInput.deallocate()
         currentInput = .allocate(capacity: target.maximumLength + 1)
         try? FileManager.default.createDirectory(atPath: findings, withIntermediateDirectories: true)
         crashPath = strdup(findings + "/crash-" + target.name)
         hangPath = strdup(findings + "/hang-" + target.name)
-        for sig in [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE] {
-            signal(sig) { sig in
+        let previous = [SIGILL, SIGTRAP, SIGSEGV, SIGBUS, SIGABRT, SIGFPE].map { sig in
+            (sig, signal(sig) { sig in
                 saveCurrentInput(crashPath)
                 let message = "\nfuzz: crash (signal \(sig)); the input is saved as crash-<target> in the findings folder\n"
                 message.utf8CString.withUnsafeBufferPointer { _ = write(2, $0.baseAddress, $0.count - 1) }
                 signal(sig, SIG_DFL)
                 raise(sig)
-            }
+            })
         }
         FuzzRunner.startWatchdog(hangSeconds: hangSeconds)
+        return previous
     }
 
     private static let watchdogStarted = Mutex(false)
