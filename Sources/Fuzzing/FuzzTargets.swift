@@ -146,7 +146,7 @@ public enum FuzzTargets {
         try FileManager.default.createDirectory(atPath: root, withIntermediateDirectories: true)
         let image = try sampleImages()[1].pngData()
         for line in String(decoding: bytes, as: UTF8.self).split(separator: "\n").prefix(64) {
-            let parts = line.split(separator: "=", maxSplits: 1)
+            let parts = line.split(separator: "=", maxSplits: 1, omittingEmptySubsequences: false)
             let components = parts[0].split(separator: "/").map { String($0.filter { $0.isLetter || $0.isNumber || "._-".contains($0) }) }
             guard !components.isEmpty, components.count <= 6, components.allSatisfy({ !$0.isEmpty && $0 != "." && $0 != ".." }) else { continue }
             let path = root + "/" + components.joined(separator: "/")

@@ -1,5 +1,6 @@
 import Foundation
 import Fuzzing
+import RLRModel
 import Tensors
 import Weights
 import XCTest
@@ -63,6 +64,22 @@ final class RegressionTests: XCTestCase {
     func testPickleMarkAboveTheStack() throws {
         let bytes: [UInt8] = [0x80, 0x02, 0x4e, 0x4e, 0x28, 0x86, 0x74, 0x2e]   // NONE NONE MARK TUPLE2 TUPLE STOP
         try assertRejected("torch-legacy", bytes, mentions: ["fuzz.pth", "corrupt pickle at byte 6: stack underflow past a MARK"])
+    }
+
+    /// Found by the checkpoint campaign: metadata asking for dims [65536] allocated a 17 GB network before
+    /// the file's tensors were compared with it.
+    func testCheckpointMetadataAskingForANetworkLargerThanTheFile() throws {
+        let config = RLRConfig(dims: [8], layers: 1, heads: 2, windows: [3], imageSize: 16, epochs: 2, batchSize: 2)
+        let identity = BackboneIdentity(name: "fuzz", taps: ["a"], channels: [4], sides: [2], imageSize: 16, normalization: "tf")
+        let network = try RLRNetwork(channels: identity.channels, sides: identity.sides, config: config)
+        let valid = try Checkpoint(config: config, backbone: identity, categories: ["x"], network: network, lossHistory: [1]).encoded()
+        XCTAssertEqual(try Checkpoint.decode(valid, path: "ok.safetensors").network.parameterCount, network.parameterCount)
+        var contents = try SafeTensors.decode(valid)
+        contents.metadata["config"] = contents.metadata["config"]!.replacingOccurrences(of: #""dims":[8]"#, with: #""dims":[65536]"#)
+        XCTAssertThrowsError(try Checkpoint.decode(SafeTensors.encode(contents), path: "big.safetensors")) { error in
+            let text = String(describing: error)
+            XCTAssertTrue(text.contains("big.safetensors: metadata asks for a network (dims [65536]"), text)
+        }
     }
 
     /// A zip64 end record: found by the zip and torch-zip campaigns (an offset beyond Int trapped; an entry
