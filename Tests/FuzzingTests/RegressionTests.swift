@@ -80,6 +80,12 @@ final class RegressionTests: XCTestCase {
             let text = String(describing: error)
             XCTAssertTrue(text.contains("big.safetensors: metadata asks for a network (dims [65536]"), text)
         }
+        // Found next: "heads": 0 trapped (division by zero) in RLRNetwork.init.
+        contents = try SafeTensors.decode(valid)
+        contents.metadata["config"] = contents.metadata["config"]!.replacingOccurrences(of: #""heads":2"#, with: #""heads":0"#)
+        XCTAssertThrowsError(try Checkpoint.decode(SafeTensors.encode(contents), path: "zero.safetensors")) { error in
+            XCTAssertTrue(String(describing: error).contains("heads 0, layers 1"), String(describing: error))
+        }
     }
 
     /// A zip64 end record: found by the zip and torch-zip campaigns (an offset beyond Int trapped; an entry
