@@ -61,6 +61,10 @@ let package = Package(
         // The executable.
         .executableTarget(name: "rlr", dependencies: ["App"]),
 
+        // Fuzzing: seeded mutation campaigns over every reader, the language and the binder (scripts/fuzz).
+        .target(name: "Fuzzing", dependencies: [core, "Weights", "Imaging", "Datasets", "RLRModel", "Script", "Library"]),
+        .executableTarget(name: "rlr-fuzz", dependencies: ["Fuzzing"]),
+
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
         .executableTarget(name: "rlr-bench", dependencies: ["Backbones", "RLRModel", core], path: "Sources/Benchmarks",
                           swiftSettings: numeric),
@@ -85,5 +89,7 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
         // REPL and executable: shell form, scripts, reports, piped sessions, a real terminal via tmux.
         .testTarget(name: "REPLTests", dependencies: ["rlr"]),
+        // Fuzzing: every target briefly with fixed seeds, and one regression test per crash found.
+        .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Weights", "RLRModel", core]),
     ]
 )

@@ -39,7 +39,13 @@ public struct Checkpoint {
         self.lossHistory = lossHistory; self.validationHistory = validationHistory; self.optimizerState = optimizerState
     }
 
+    /// Writes the checkpoint atomically (temp file + rename): a crash or a full disk never leaves a half-written file.
     public func save(to path: String) throws {
+        try AtomicFile.write(try encoded(), to: path)
+    }
+
+    /// The checkpoint as safetensors bytes.
+    public func encoded() throws -> Data {
         var tensors: [String: Tensor] = [:]
         for (key, value) in network.stateDict() { tensors["model." + key] = value }
         for (key, value) in optimizerState { tensors["optimizer." + key] = value }
@@ -55,13 +61,18 @@ public struct Checkpoint {
             "categories": String(decoding: try encoder.encode(categories), as: UTF8.self),
             "epochs_done": String(lossHistory.count),
         ]
-        try SafeTensors.write(.init(tensors: tensors, metadata: metadata), to: path)
+        return SafeTensors.encode(.init(tensors: tensors, metadata: metadata))
     }
 
     /// Loads a checkpoint; when `expectedBackbone` is given, refuses one trained on other features
     /// and says what differs.
     public static func load(_ path: String, expectedBackbone: BackboneIdentity? = nil) throws -> Checkpoint {
-        let contents = try SafeTensors.read(path)
+        try decode(FileError.read(path), path: path, expectedBackbone: expectedBackbone)
+    }
+
+    /// Decodes checkpoint bytes; `path` names the file in errors.
+    public static func decode(_ data: Data, path: String, expectedBackbone: BackboneIdentity? = nil) throws -> Checkpoint {
+        let contents = try SafeTensors.decode(data, path: path)
         func fail(_ reason: String) -> RLRError { .incompatibleCheckpoint("\(path): \(reason)") }
         guard contents.metadata["format"] == format else {
             throw fail("not an rlr checkpoint (metadata format is \(contents.metadata["format"] ?? "missing"), expected \(format))")
@@ -79,6 +90,13 @@ public struct Checkpoint {
         if let expected = expectedBackbone, expected != backbone {
             throw fail("trained on \(describe(backbone)), but the features come from \(describe(expected))")
         }
+        // The metadata must not make us allocate a network the file cannot hold (found by the checkpoint campaign:
+        // dims [65536] asked for 17 GB). Every valid checkpoint holds at least this many model parameters.
+        let held = contents.tensors.filter { $0.key.hasPrefix("model.") }.reduce(0) { $0 + $1.value.count }
+        guard let needed = minimumParameters(config, backbone), needed <= held else {
+            throw fail("metadata asks for a network (dims \(config.dims), \(config.layers) layers, channels \(backbone.channels), "
+                       + "sides \(backbone.sides)) larger than the \(held) model parameters the file holds")
+        }
         let network = try RLRNetwork(channels: backbone.channels, sides: backbone.sides, config: config)
         var model: [String: Tensor] = [:], optimizer: [String: Tensor] = [:]
         for (key, value) in contents.tensors {
@@ -89,6 +107,24 @@ public struct Checkpoint {
         return Checkpoint(config: config, backbone: backbone, categories: categories, network: network,
                           lossHistory: contents.tensors["history.loss"]?.toArray() ?? [],
                           validationHistory: contents.tensors["history.validation_loss"]?.toArray() ?? [], optimizerState: optimizer)
+    }
+
+    /// A lower bound of the parameters of the network `config` builds over `backbone` (per level: the
+    /// C x D embeddings and projection, the N x C reference, and per layer a D x D attention output and
+    /// the D x (ffn D) feed-forward pair); nil when a size is not positive or the arithmetic overflows.
+    static func minimumParameters(_ config: RLRConfig, _ backbone: BackboneIdentity) -> Int? {
+        guard backbone.channels.count == backbone.sides.count, config.dims.count == backbone.channels.count,
+              config.layers > 0, config.ffnMultiplier > 0 else { return nil }
+        var total = 0
+        for ((c, side), d) in zip(zip(backbone.channels, backbone.sides), config.dims) {
+            guard c > 0, side > 0, d > 0, let n = SizeArithmetic.product(side, side), let cd = SizeArithmetic.product(c, d),
+                  let nc = SizeArithmetic.product(n, c), let dd = SizeArithmetic.product(d, d),
+                  let ffn = SizeArithmetic.product(2 * config.ffnMultiplier + 1, dd), let layers = SizeArithmetic.product(config.layers, ffn),
+                  let level = SizeArithmetic.product(3, cd).flatMap({ SizeArithmetic.sum($0, nc) }).flatMap({ SizeArithmetic.sum($0, layers) }),
+                  let sum = SizeArithmetic.sum(total, level) else { return nil }
+            total = sum
+        }
+        return total
     }
 
     private static func describe(_ b: BackboneIdentity) -> String {

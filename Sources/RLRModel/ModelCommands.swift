@@ -16,7 +16,8 @@ public enum ModelCommands {
             path: ["model", "train"], abstract: "Trains one RLR model on the normal images of all the chosen categories together.",
             discussion: "Features come from the frozen backbone once (cached on disk under $RLR_CACHE/features unless --no-cache); "
                 + "epochs then train only the RLR heads. Prints progress per epoch (loss, images/s, ETA). Ctrl-C stops at the end "
-                + "of the current batch and still writes a usable checkpoint; --resume continues a checkpoint to --epochs. "
+                + "of the current batch and still writes a usable checkpoint; --save-every N also writes it every N epochs; writes are atomic, so a crash or kill -9 leaves the previous "
+                + "checkpoint intact, and --resume continues it to --epochs with the numbers of an uninterrupted run. "
                 + "The last epoch is what is saved: no epoch is ever chosen by test results.",
             options: [
                 DataCommands.root, DataCommands.categories, DataCommands.layout,
@@ -37,6 +38,8 @@ public enum ModelCommands {
                 OptionSpec("taps", .list(.string), default: .list([.string("s8"), .string("s16")]), help: "Backbone taps, one RLR level each."),
                 OptionSpec("size", .int(32...1024), default: .int(256), help: "Image side the images are resized to."),
                 OptionSpec("resume", .bool, default: .bool(false), help: "Continue training the checkpoint at --out."),
+                OptionSpec("save-every", .int(1...), default: .nil,
+                           help: "Also write the checkpoint (atomically) every N epochs, so a crash loses at most N epochs."),
                 OptionSpec("cache", .bool, default: .bool(true), help: "Reuse extracted features from the disk cache."),
             ],
             examples: ["model train --root synthetic --categories washer,granite --epochs 1 --out synthetic.safetensors"],
@@ -107,23 +110,31 @@ public enum ModelCommands {
         let trainer = try Trainer(network: network, lossHistory: lossHistory, validationHistory: validationHistory,
                                   optimizerState: optimizerState)
         var lastEpoch = lossHistory.count
+        let saveEvery = inv.has("save-every") ? try inv.int("save-every") : nil
+        func checkpoint() -> Checkpoint {
+            Checkpoint(config: config, backbone: identity, categories: categories, network: network,
+                       lossHistory: trainer.lossHistory, validationHistory: trainer.validationHistory,
+                       optimizerState: trainer.optimizer.stateDict())
+        }
         let outcome = try trainer.train(tokens: tokens, validation: validation, progress: { progress in
             inv.progress("epoch \(progress.epoch)/\(progress.epochs)", done: progress.batch, total: progress.batches)
             if progress.batch == progress.batches && progress.epoch > lastEpoch {
                 lastEpoch = progress.epoch
                 inv.print(progress.line)
             }
-        }, shouldStop: { inv.context.interrupt.isSet })
-        let checkpoint = Checkpoint(config: config, backbone: identity, categories: categories, network: network,
-                                    lossHistory: trainer.lossHistory, validationHistory: trainer.validationHistory,
-                                    optimizerState: trainer.optimizer.stateDict())
-        try checkpoint.save(to: out)
+        }, shouldStop: { inv.context.interrupt.isSet }, epochEnded: { epoch in
+            guard let saveEvery, epoch % saveEvery == 0, epoch < config.epochs else { return }
+            try checkpoint().save(to: out)
+            inv.print("saved \(out) after epoch \(epoch)")
+        })
+        let final = checkpoint()
+        try final.save(to: out)
         if case .interrupted(let epochs) = outcome {
             inv.print("interrupted: saved \(out) after \(epochs) finished epochs (continue with --resume)")
         } else {
             inv.print("saved \(out)")
         }
-        return .object(ModelObject(path: out, checkpoint: checkpoint))
+        return .object(ModelObject(path: out, checkpoint: final))
     }
 
     /// The configuration from --preset and the overriding options.

@@ -14,6 +14,10 @@ public final class RLRNetwork: Module {
         guard channels.count == sides.count, sides.count == config.dims.count else {
             throw RLRError.invalidConfig("\(channels.count) channel counts, \(sides.count) sides and \(config.dims.count) hidden sizes must agree")
         }
+        guard config.heads > 0, config.layers > 0, config.ffnMultiplier > 0, (channels + sides + config.dims).allSatisfy({ $0 > 0 }) else {
+            throw RLRError.invalidConfig("heads \(config.heads), layers \(config.layers), FFN multiplier \(config.ffnMultiplier), "
+                                         + "channels \(channels), sides \(sides) and hidden sizes \(config.dims) must be positive")
+        }
         guard config.dims.allSatisfy({ $0 % config.heads == 0 }) else {
             throw RLRError.invalidConfig("hidden sizes \(config.dims) must be divisible by \(config.heads) heads")
         }

@@ -63,8 +63,10 @@ public final class Trainer {
     ///   - validation: held-out images' tokens (same layout): their loss is measured after every epoch.
     ///   - progress: called after every batch.
     ///   - shouldStop: polled after every batch (Ctrl-C); the run then ends cleanly.
+    ///   - epochEnded: called with the epoch number once an epoch is finished and recorded (to save a
+    ///     checkpoint); an error it throws ends the run.
     public func train(tokens: [Tensor], validation: [Tensor]? = nil, progress: (TrainingProgress) -> Void = { _ in },
-                      shouldStop: () -> Bool = { false }) throws -> Outcome {
+                      shouldStop: () -> Bool = { false }, epochEnded: (Int) throws -> Void = { _ in }) throws -> Outcome {
         try network.validate(tokens)
         if let validation { try network.validate(validation) }
         let count = tokens[0].shape[0]
@@ -103,6 +105,7 @@ public final class Trainer {
                 progress(TrainingProgress(epoch: epoch, epochs: epochs, batch: batch + 1, batches: batches,
                                           loss: total / Float(batch + 1), validationLoss: validationLoss,
                                           imagesPerSecond: rate, remainingSeconds: remainingImages / rate))
+                if batch == batches - 1 { try epochEnded(epoch) }
                 if shouldStop() && lossHistory.count < epochs { return .interrupted(epochsDone: lossHistory.count) }
             }
         }

@@ -1,4 +1,5 @@
 import Foundation
+import Tensors
 
 /// A value built by `RestrictedUnpickler`.
 indirect enum PickleValue {
@@ -118,7 +119,7 @@ struct RestrictedUnpickler {
                 stack.append(.float(Double(bitPattern: try bigEndian(8))))
             case 0x58: stack.append(.string(try utf8(Int(try unsigned(4))))) // BINUNICODE
             case 0x8c: stack.append(.string(try utf8(Int(try unsigned(1))))) // SHORT_BINUNICODE
-            case 0x8d: stack.append(.string(try utf8(Int(try unsigned(8))))) // BINUNICODE8
+            case 0x8d: stack.append(.string(try utf8(try length(8)))) // BINUNICODE8
             case 0x55: stack.append(.string(try utf8(Int(try unsigned(1))))) // SHORT_BINSTRING
             case 0x54: stack.append(.string(try utf8(Int(try unsigned(4))))) // BINSTRING
             case 0x43: stack.append(.bytes(Data(try take(Int(try unsigned(1))))))  // SHORT_BINBYTES
@@ -205,8 +206,15 @@ struct RestrictedUnpickler {
                 throw malformed("tensor size \(shape) and stride \(strides) disagree", offset)
             }
             // The furthest element must lie inside the storage.
-            let extent = zip(shape, strides).reduce(storageOffset) { $0 + ($1.0 > 0 ? ($1.0 - 1) * $1.1 : 0) }
-            if shape.reduce(1, *) > 0, storageOffset < 0 || extent >= storage.count || strides.contains(where: { $0 < 0 }) {
+            // The last element's index, with overflow as an error: offset + sum((size - 1) * stride).
+            var extent: Int? = storageOffset
+            for (size, stride) in zip(shape, strides) where size > 0 {
+                extent = extent.flatMap { e in SizeArithmetic.product(size - 1, stride).flatMap { SizeArithmetic.sum(e, $0) } }
+            }
+            guard let count = SizeArithmetic.elementCount(shape), let extent else {
+                throw malformed("tensor size \(shape) and stride \(strides) overflow", offset)
+            }
+            if count > 0, storageOffset < 0 || extent >= storage.count || strides.contains(where: { $0 < 0 }) {
                 throw malformed("tensor view (offset \(storageOffset), size \(shape), stride \(strides)) reaches outside its storage of \(storage.count) elements", offset)
             }
             return .tensor(TensorReference(storage: storage, offset: storageOffset, shape: shape, strides: strides))
@@ -245,6 +253,8 @@ struct RestrictedUnpickler {
 
     private mutating func popMark(_ offset: Int) throws -> [PickleValue] {
         guard let mark = marks.popLast() else { throw malformed("no MARK to pop to", offset) }
+        // Opcodes that pop a fixed count (TUPLE2, SETITEM, ...) may already have consumed the marked items.
+        guard mark <= stack.count else { throw malformed("stack underflow past a MARK", offset) }
         let items = Array(stack[mark...])
         stack.removeSubrange(mark...)
         return items
@@ -300,6 +310,13 @@ struct RestrictedUnpickler {
 
     private mutating func bigEndian(_ width: Int) throws -> UInt64 {
         try take(width).reduce(0) { $0 << 8 | UInt64($1) }
+    }
+
+    /// A length field of `width` bytes; one beyond `Int` is an error (the bytes cannot hold it anyway).
+    private mutating func length(_ width: Int) throws -> Int {
+        let at = position
+        guard let value = SizeArithmetic.int(try unsigned(width)) else { throw malformed("length field too large", at) }
+        return value
     }
 
     private mutating func utf8(_ count: Int) throws -> String {

@@ -27,8 +27,10 @@ enum SafeTensorsReader {
             guard let type = ScalarType(safetensors: dtype) else {
                 throw WeightsError(.unsupported, path, "safetensors entry \(name) has unsupported dtype \(dtype)")
             }
-            let count = shape.reduce(1, *)
-            guard shape.allSatisfy({ $0 >= 0 }), offsets[0] >= 0, offsets[1] - offsets[0] == count * type.byteWidth,
+            guard let byteCount = SizeArithmetic.byteCount(shape, width: type.byteWidth) else {
+                throw WeightsError(.malformed, path, "safetensors entry \(name): shape \(shape) is negative or too large to address")
+            }
+            guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == byteCount,
                   offsets[1] <= data.count - dataStart else {
                 throw WeightsError(.malformed, path, "safetensors entry \(name): data_offsets \(offsets) do not fit shape \(shape) of \(dtype) in the file")
             }

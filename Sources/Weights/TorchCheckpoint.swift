@@ -47,9 +47,12 @@ enum TorchCheckpoint {
             guard count == storage.count else {
                 throw WeightsError(.malformed, path, "storage \(key) holds \(count) elements, the pickle says \(storage.count)")
             }
+            guard let size = SizeArithmetic.product(count, storage.type.byteWidth) else {
+                throw WeightsError(.malformed, path, "storage \(key) of \(count) elements is too large to address")
+            }
             offsets[key] = position + 8
-            position += 8 + count * storage.type.byteWidth
-            _ = try byteReader.bytes(offsets[key]!, count * storage.type.byteWidth)  // bounds check
+            _ = try byteReader.bytes(position + 8, size)  // bounds check: now position + 8 + size <= data.count
+            position += 8 + size
         }
         return try collect(stateDict, path: path) { view in
             guard let start = offsets[view.storage.key] else {
@@ -83,7 +86,7 @@ enum TorchCheckpoint {
                 throw WeightsError(.malformed, path, "zip archive lacks the storage \(prefix)data/\(key)")
             }
             let blob = try archive.contents(of: entry)
-            guard blob.count >= tensor.storage.count * tensor.storage.type.byteWidth else {
+            guard let size = SizeArithmetic.product(tensor.storage.count, tensor.storage.type.byteWidth), blob.count >= size else {
                 throw WeightsError(.malformed, path, "storage \(key) is shorter than its \(tensor.storage.count) elements")
             }
             blobs[key] = blob

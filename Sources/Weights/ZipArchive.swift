@@ -1,5 +1,6 @@
 import CZlib
 import Foundation
+import Tensors
 
 /// A read-only zip archive (stored and deflated entries, zip64 sizes): enough for wheels and torch files.
 struct ZipArchive {
@@ -39,12 +40,16 @@ struct ZipArchive {
         var directoryOffset = Int(try reader.u32(eocd + 16))
         // Zip64: the locator just before the record points at the zip64 end record.
         if eocd >= 20, try reader.u32(eocd - 20) == 0x0706_4b50 {
-            let record = Int(try reader.u64(eocd - 20 + 8))
+            let record = try reader.size(eocd - 20 + 8, "zip64 end record offset")
             guard try reader.u32(record) == 0x0606_4b50 else {
                 throw WeightsError(.malformed, path, "zip64 end of central directory record is missing")
             }
-            count = Int(try reader.u64(record + 32))
-            directoryOffset = Int(try reader.u64(record + 48))
+            count = try reader.size(record + 32, "zip64 entry count")
+            directoryOffset = try reader.size(record + 48, "zip64 central directory offset")
+        }
+        // A central directory record takes at least 46 bytes: a larger count cannot be true.
+        guard count <= data.count / 46 else {
+            throw WeightsError(.malformed, path, "zip claims \(count) entries, more than its \(data.count) bytes can hold")
         }
         var entries: [Entry] = []
         entries.reserveCapacity(count)
@@ -68,9 +73,9 @@ struct ZipArchive {
                 let tag = try reader.u16(extra), length = Int(try reader.u16(extra + 2))
                 if tag == 0x0001 {
                     var field = extra + 4
-                    if size == 0xFFFF_FFFF { size = Int(try reader.u64(field)); field += 8 }
-                    if compressed == 0xFFFF_FFFF { compressed = Int(try reader.u64(field)); field += 8 }
-                    if local == 0xFFFF_FFFF { local = Int(try reader.u64(field)) }
+                    if size == 0xFFFF_FFFF { size = try reader.size(field, "zip64 size of \(name)"); field += 8 }
+                    if compressed == 0xFFFF_FFFF { compressed = try reader.size(field, "zip64 compressed size of \(name)"); field += 8 }
+                    if local == 0xFFFF_FFFF { local = try reader.size(field, "zip64 header offset of \(name)") }
                 }
                 extra += 4 + length
             }
@@ -101,6 +106,10 @@ struct ZipArchive {
     }
 
     private func inflate(_ input: Data, expectedSize: Int, name: String) throws -> Data {
+        // Deflate expands at most 1032:1; a larger claimed size is corrupt (and must not be allocated).
+        guard expectedSize <= input.count * 1032 + 1024 else {
+            throw WeightsError(.malformed, path, "zip entry \(name) claims \(expectedSize) bytes from \(input.count) compressed ones")
+        }
         var output = Data(count: expectedSize)
         var stream = z_stream()
         // Negative window bits: raw deflate data, as stored in zip entries.
@@ -131,7 +140,7 @@ struct ByteReader {
 
     func bytes(_ offset: Int, _ count: Int) throws -> Data {
         guard offset >= 0, count >= 0, offset <= data.count - count else {
-            throw WeightsError(.malformed, path, "truncated: needs bytes \(offset)..<\(offset + count) of \(data.count)")
+            throw WeightsError(.malformed, path, "truncated: needs \(count) bytes at byte \(offset) of \(data.count)")
         }
         let start = data.startIndex + offset
         return data[start..<start + count]
@@ -140,6 +149,14 @@ struct ByteReader {
     func u16(_ offset: Int) throws -> UInt16 { UInt16(truncatingIfNeeded: try integer(offset, 2)) }
     func u32(_ offset: Int) throws -> UInt32 { UInt32(truncatingIfNeeded: try integer(offset, 4)) }
     func u64(_ offset: Int) throws -> UInt64 { try integer(offset, 8) }
+
+    /// A 64-bit size or offset; one beyond `Int` is an error naming `field`.
+    func size(_ offset: Int, _ field: String) throws -> Int {
+        guard let value = SizeArithmetic.int(try u64(offset)) else {
+            throw WeightsError(.malformed, path, "\(field) \(try u64(offset)) is too large")
+        }
+        return value
+    }
 
     private func integer(_ offset: Int, _ width: Int) throws -> UInt64 {
         let slice = try bytes(offset, width)

@@ -1,7 +1,8 @@
 import Foundation
 
 /// Writes files so that a crash mid-write never leaves a truncated file: temp file in the same
-/// folder, fsync, then rename over the destination.
+/// folder, fsync, then rename over the destination. A failed write (full disk, read-only folder,
+/// file-size limit) throws naming the file and the system's reason, and removes the temp file.
 public enum AtomicFile {
     public static func write(_ data: Data, to path: String) throws {
         let url = URL(fileURLWithPath: path)
@@ -11,21 +12,28 @@ public enum AtomicFile {
             throw FileError.missingFolder(folder, for: path)
         }
         let temporary = folder + "/." + url.lastPathComponent + ".tmp-\(getpid())-\(UInt32.random(in: 0...UInt32.max))"
-        guard FileManager.default.createFile(atPath: temporary, contents: nil) else {
-            throw FileError.cannotWrite(path, reason: "cannot create \(temporary)")
+        func failure(_ step: String) -> FileError {
+            .cannotWrite(path, reason: "\(step) \(temporary): \(String(cString: strerror(errno)))")
         }
-        do {
-            let handle = try FileHandle(forWritingTo: URL(fileURLWithPath: temporary))
-            try handle.write(contentsOf: data)
-            try handle.synchronize()
-            try handle.close()
-            if rename(temporary, path) != 0 {
-                throw FileError.cannotWrite(path, reason: String(cString: strerror(errno)))
+        let fd = open(temporary, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0o644)
+        guard fd >= 0 else { throw failure("cannot create") }
+        // From here on any failure (a full disk, a file-size limit, an I/O error) removes the temporary file.
+        var error: FileError? = nil
+        data.withUnsafeBytes { raw in
+            var written = 0
+            while written < raw.count {
+                let n = Glibc.write(fd, raw.baseAddress! + written, raw.count - written)
+                if n < 0 && errno == EINTR { continue }
+                guard n > 0 else { error = failure("cannot write"); return }
+                written += n
             }
-        } catch {
+        }
+        if error == nil, fsync(fd) != 0 { error = failure("cannot flush") }
+        if close(fd) != 0, error == nil { error = failure("cannot close") }
+        if error == nil, rename(temporary, path) != 0 { error = .cannotWrite(path, reason: String(cString: strerror(errno))) }
+        if let error {
             unlink(temporary)
-            if error is FileError { throw error }
-            throw FileError.cannotWrite(path, reason: error.localizedDescription)
+            throw error
         }
     }
 }

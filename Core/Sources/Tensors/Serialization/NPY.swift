@@ -42,7 +42,7 @@ public enum NPY {
             headerStart = 12
         default: throw fail("unsupported version \(major)")
         }
-        guard bytes.count >= headerStart + headerLength,
+        guard bytes.count - headerStart >= headerLength,
               let header = String(bytes: bytes[headerStart..<headerStart + headerLength], encoding: .utf8) else {
             throw fail("truncated header")
         }
@@ -56,12 +56,14 @@ public enum NPY {
                 guard let n = Int(text), n >= 0 else { throw fail("bad shape \(shapeText)") }
                 return n
             }
-        let count = shape.reduce(1, *)
         let payload = headerStart + headerLength
         let kind = descr.trimmingCharacters(in: CharacterSet(charactersIn: "'\""))
         guard let converter = Converter(descr: kind) else { throw fail("unsupported dtype \(kind)") }
-        guard bytes.count - payload >= count * converter.size else {
-            throw fail("data holds \(bytes.count - payload) bytes, shape \(shape) of \(kind) needs \(count * converter.size)")
+        guard let count = SizeArithmetic.elementCount(shape), let needed = SizeArithmetic.product(count, converter.size) else {
+            throw fail("shape \(shape) of \(kind) is too large to address")
+        }
+        guard bytes.count - payload >= needed else {
+            throw fail("data holds \(bytes.count - payload) bytes, shape \(shape) of \(kind) needs \(needed)")
         }
         let storageShape = fortran ? Array(shape.reversed()) : shape
         let tensor = bytes.withUnsafeBufferPointer { buffer in

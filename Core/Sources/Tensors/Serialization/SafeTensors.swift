@@ -61,13 +61,14 @@ public enum SafeTensors {
                 continue
             }
             guard let info = entry as? [String: Any], let dtype = info["dtype"] as? String,
-                  let shape = (info["shape"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }),
-                  let offsets = (info["data_offsets"] as? [Any])?.compactMap({ ($0 as? NSNumber)?.intValue }), offsets.count == 2 else {
-                throw fail("tensor '\(name)' has a malformed entry")
+                  let shape = integers(info["shape"]), let offsets = integers(info["data_offsets"]), offsets.count == 2 else {
+                throw fail("tensor '\(name)' has a malformed entry (needs dtype, shape and two data_offsets, all integers)")
             }
             guard let width = elementSize[dtype] else { throw fail("tensor '\(name)' has unsupported dtype \(dtype)") }
-            let count = shape.reduce(1, *)
-            guard offsets[0] >= 0, offsets[1] - offsets[0] == count * width, body + offsets[1] <= data.count else {
+            guard let count = SizeArithmetic.elementCount(shape), let bytes = SizeArithmetic.product(count, width) else {
+                throw fail("tensor '\(name)' has shape \(shape), too large to address")
+            }
+            guard offsets[0] >= 0, offsets[1] >= offsets[0], offsets[1] - offsets[0] == bytes, offsets[1] <= data.count - body else {
                 throw fail("tensor '\(name)' (\(dtype) \(shape)) has data offsets \(offsets) that do not fit the file")
             }
             contents.tensors[name] = data.withUnsafeBytes { raw in
@@ -78,6 +79,18 @@ public enum SafeTensors {
             }
         }
         return contents
+    }
+
+    /// A JSON array of integers (sizes must be exact integers; anything else is nil).
+    private static func integers(_ value: Any?) -> [Int]? {
+        guard let items = value as? [Any] else { return nil }
+        var result: [Int] = []
+        for item in items {
+            guard let number = item as? NSNumber, let integer = Int(exactly: number.doubleValue),
+                  integer == number.int64Value else { return nil }
+            result.append(integer)
+        }
+        return result
     }
 
     private static let elementSize: [String: Int] = ["F32": 4, "F64": 8, "F16": 2, "BF16": 2, "I64": 8, "I32": 4,
