@@ -64,7 +64,7 @@ public enum ModelCommands {
             ],
             examples: ["model predict synthetic/washer/test/scratch --model synthetic.safetensors --out predictions"],
             run: predict),
-    ]
+    ] + ExploreCommands.commands
 
     // MARK: Train
 
@@ -123,7 +123,7 @@ public enum ModelCommands {
         } else {
             inv.print("saved \(out)")
         }
-        return .object(ModelObject(path: out, checkpoint: checkpoint))
+        return .object(ModelObject(path: out, checkpoint: checkpoint, detector: detector))
     }
 
     /// The configuration from --preset and the overriding options.
@@ -164,12 +164,17 @@ public enum ModelCommands {
     /// The detector of a checkpoint, with its backbone.
     static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
         let checkpoint = try Checkpoint.load(path)
+        return (try detector(of: checkpoint, path: path), checkpoint)
+    }
+
+    /// The detector of a loaded checkpoint, with its backbone (`path` names the file in errors).
+    static func detector(of checkpoint: Checkpoint, path: String) throws -> Detector {
         let backbone = try BackboneRegistry.make(checkpoint.backbone.name)
         let identity = try Detector.identity(of: backbone, taps: checkpoint.backbone.taps, imageSize: checkpoint.backbone.imageSize)
         guard identity == checkpoint.backbone else {
             throw RLRError.incompatibleCheckpoint("\(path): its backbone \(checkpoint.backbone.name) now declares other taps than it was trained with")
         }
-        return (Detector(backbone: backbone, identity: identity, network: checkpoint.network), checkpoint)
+        return Detector(backbone: backbone, identity: identity, network: checkpoint.network)
     }
 
     static func evaluate(_ inv: Invocation) throws -> Value {
@@ -243,36 +248,5 @@ public enum ModelCommands {
         try AtomicFile.write(json, to: out + "/scores.json")
         inv.print("wrote maps, overlays and scores.json for \(samples.count) images to \(out)")
         return .record(Record(scores))
-    }
-}
-
-/// A trained model as a language value.
-public final class ModelObject: ScriptObject, @unchecked Sendable {
-    public let path: String
-    public let checkpoint: Checkpoint
-
-    init(path: String, checkpoint: Checkpoint) {
-        self.path = path
-        self.checkpoint = checkpoint
-    }
-
-    public var typeName: String { "model" }
-    public var summary: String {
-        let c = checkpoint.config
-        return "RLR model \(path): \(checkpoint.backbone.name) \(checkpoint.backbone.taps.joined(separator: ",")), "
-            + "D \(c.dims.map(String.init).joined(separator: "/")), \(c.layers) layers, \(checkpoint.lossHistory.count) epochs"
-            + (checkpoint.lossHistory.last.map { String(format: ", loss %.4f", $0) } ?? "")
-            + ", categories \(checkpoint.categories.joined(separator: ","))"
-    }
-    public var memberNames: [String] { ["path", "epochs", "loss", "validation_loss", "categories"] }
-    public func member(_ name: String) -> Value? {
-        switch name {
-        case "path": return .string(path)
-        case "epochs": return .int(checkpoint.lossHistory.count)
-        case "loss": return .tensor(Tensor(shape: [checkpoint.lossHistory.count], data: checkpoint.lossHistory))
-        case "validation_loss": return .tensor(Tensor(shape: [checkpoint.validationHistory.count], data: checkpoint.validationHistory))
-        case "categories": return .list(checkpoint.categories.map { .string($0) })
-        default: return nil
-        }
     }
 }
