@@ -55,10 +55,7 @@ public struct CategoryCalibration: Codable, Equatable, Sendable {
     /// The smallest value of `sorted` (ascending, non-empty) with at most `fpr` of the values above it.
     static func threshold(sorted: [Float], fpr: Double) -> Float {
         let n = sorted.count
-        var k = Swift.max(0, Int((Double(n - 1) - fpr * Double(n)).rounded(.up)))
-        // Ties: the values equal to sorted[k] are not above it, so k can only move down to the first of them.
-        while k > 0, sorted[k - 1] == sorted[k] { k -= 1 }
-        return sorted[Swift.min(k, n - 1)]
+        return sorted[Swift.min(Swift.max(0, Int((Double(n - 1) - fpr * Double(n)).rounded(.up))), n - 1)]
     }
 
     /// The `q` quantile of ascending `sorted` (linear interpolation, as numpy's default).

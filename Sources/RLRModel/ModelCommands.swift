@@ -44,7 +44,9 @@ public enum ModelCommands {
         CommandSpec(
             path: ["model", "eval"], abstract: "Evaluates a model per category on a dataset's test split (I-AUROC, P-AUROC, AUPRO, AP, F1-max).",
             discussion: "Prints the per-category table and the mean over categories; metrics a category cannot support (pixel "
-                + "metrics without masks) are null. --json writes {protocol, categories, mean, timing_s}.",
+                + "metrics without masks) are null. A calibrated model (`model calibrate`) also gets its operating point per "
+                + "category: FPR, TPR and precision of the image and pixel decisions at the stored thresholds. "
+                + "--json writes {protocol, categories (with operating_point when calibrated), mean, timing_s}.",
             options: [
                 modelOption, DataCommands.root, DataCommands.categories, DataCommands.layout,
                 OptionSpec("json", .path, default: .nil, help: "Write the results as JSON here.", completion: .files(["json"])),
@@ -53,17 +55,8 @@ public enum ModelCommands {
             ],
             examples: ["model eval --model synthetic.safetensors --root synthetic --categories washer --json synthetic-eval.json"],
             run: evaluate),
-        CommandSpec(
-            path: ["model", "predict"], abstract: "Anomaly maps and scores for images or folders of images.",
-            discussion: "For each image writes <name>.npy (the unsmoothed map, [S, S]) and <name>.png (the smoothed map over the "
-                + "image) into --out, plus scores.json with every image's score; returns the scores as a record.",
-            arguments: [ArgumentSpec("inputs", .path, variadic: true, help: "Image files or folders of images.")],
-            options: [
-                modelOption,
-                OptionSpec("out", short: "o", .path, help: "Folder for the outputs (created if needed).", completion: .directories),
-            ],
-            examples: ["model predict synthetic/washer/test/scratch --model synthetic.safetensors --out predictions"],
-            run: predict),
+        Prediction.command,
+        CalibrateCommand.command,
     ] + ExploreCommands.commands
 
     // MARK: Train
@@ -178,17 +171,18 @@ public enum ModelCommands {
     }
 
     static func evaluate(_ inv: Invocation) throws -> Value {
-        let (detector, _) = try loadDetector(try inv.path("model"))
+        let (detector, checkpoint) = try loadDetector(try inv.path("model"))
         let dataset = try DataCommands.open(inv)
         let mapsFolder = inv.has("maps") ? try inv.path("maps") : nil
         if let mapsFolder { try FileManager.default.createDirectory(atPath: mapsFolder, withIntermediateDirectories: true) }
-        let evaluation = try Evaluation.run(detector, on: dataset, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
+        let evaluation = try Evaluation.run(detector, on: dataset, calibration: checkpoint.calibration, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
                                             shouldStop: { inv.context.interrupt.isSet }) { sample, map, _ in
             guard let mapsFolder else { return }
             let name = "\(sample.category.replacingOccurrences(of: "/", with: "-"))_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy"
             try NPY.write(map, to: mapsFolder + "/" + name)
         }
         inv.print(evaluation.report.table())
+        if let calibration = checkpoint.calibration, let table = evaluation.operatingPointTable(fpr: calibration.fpr) { inv.print(table) }
         inv.print(String(format: "features %.1f s, scoring %.1f s", evaluation.featureSeconds, evaluation.scoringSeconds))
         if inv.has("json") {
             let path = try inv.path("json")
@@ -204,49 +198,5 @@ public enum ModelCommands {
                                            ("pixel_auroc", row.pixelAUROC.map(Value.double) ?? .nil),
                                            ("aupro", row.aupro.map(Value.double) ?? .nil)])))
         }))
-    }
-
-    /// Each overlay spans its own map's range, to show where an image looks most anomalous; how
-    /// anomalous the image is overall is its score in scores.json.
-    static let overlayStyle = HeatmapStyle(colormap: .jet, range: .perMap, alpha: 0.5)
-
-    static func predict(_ inv: Invocation) throws -> Value {
-        let (detector, _) = try loadDetector(try inv.path("model"))
-        let out = try inv.path("out")
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var samples: [Sample] = []
-        for input in try inv.list("inputs") {
-            guard case .string(let path) = input else { continue }
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw CommandError.badArgument(name: "inputs", reason: "\(path) does not exist")
-            }
-            samples += isFolder.boolValue ? try Dataset.folder(path).samples
-                : [Sample(path: path, category: "", split: .test, defect: "", label: .unknown)]
-        }
-        let dataset = Dataset(root: "", layout: "files", samples: samples)
-        var scores: [(String, Value)] = []
-        let size = detector.identity.imageSize
-        for start in stride(from: 0, to: samples.count, by: 16) {
-            let chunk = Array(start..<Swift.min(samples.count, start + 16))
-            let batch = try dataset.load(chunk, size: size, normalization: .unit)
-            let (maps, batchScores) = detector.score(tokens: try detector.tokens(batch.images))
-            for (i, sample) in batch.samples.enumerated() {
-                let name = (sample.fileName as NSString).deletingPathExtension
-                let map = maps.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous()
-                try NPY.write(map, to: "\(out)/\(name).npy")
-                let image = try Image(tensor: batch.images.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous(), normalization: .unit)
-                let smoothed = try AnomalyMap(map.gaussianBlur(sigma: detector.network.config.blurSigma))
-                try Heatmap.overlay(smoothed, on: image, style: overlayStyle).writePNG(to: "\(out)/\(name).png")
-                scores.append((sample.path, .double(Double(batchScores[i]))))
-            }
-            inv.progress("predict", done: chunk.last! + 1, total: samples.count)
-            try inv.checkInterrupted()
-        }
-        let json = try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: scores.map { ($0.0, $0.1.number ?? 0) }),
-                                              options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(json, to: out + "/scores.json")
-        inv.print("wrote maps, overlays and scores.json for \(samples.count) images to \(out)")
-        return .record(Record(scores))
     }
 }
