@@ -1,0 +1,64 @@
+import Commands
+import Foundation
+import Imaging
+import Tensors
+
+/// `plot recon` and `plot grid`: pictures for exploring what a model does.
+enum ExplorePlotCommands {
+    static let commands: [CommandSpec] = [
+        CommandSpec(
+            path: ["plot", "recon"], abstract: "A level's features and reconstruction in PCA colours, next to its error map.",
+            discussion: "ONE PCA is fitted on the features and the reconstruction together and its top three components become "
+                + "RGB, so a region coloured alike in both panels was reconstructed as it is, and one whose colour changes was "
+                + "replaced (a defect reconstructed as normal). Give --level (a record of `model reconstruct`'s levels) or "
+                + "--features, --reconstruction and --map ([C, h, w], [C, h, w], [h, w]; from the shell .npy files).",
+            options: [
+                OptionSpec("level", .any, default: .nil, help: "A level record {features, reconstruction, map} from `model reconstruct`."),
+                OptionSpec("features", .tensor, default: .nil, help: "Features [C, h, w].", completion: .files(["npy"])),
+                OptionSpec("reconstruction", .tensor, default: .nil, help: "Reconstruction [C, h, w].", completion: .files(["npy"])),
+                OptionSpec("map", .tensor, default: .nil, help: "The level's error map [h, w].", completion: .files(["npy"])),
+                OptionSpec("image", .any, default: .nil, help: "The input image shown first: a file or a tensor [3, S, S] in [0, 1].",
+                           completion: .files(["png", "jpg", "jpeg"])),
+                PlotCommands.out, PlotCommands.title, PlotCommands.colormap,
+                OptionSpec("panel-height", .int(32...2048), default: .int(256), help: "Height of each panel in pixels."),
+            ],
+            examples: ["plot recon --features (tensor randn [8 4 4] --seed 1) --reconstruction (tensor randn [8 4 4] --seed 2) --map (tensor randn [4 4] --seed 3) --out recon.png"],
+            validate: { inv in
+                let parts = ["features", "reconstruction", "map"].filter { inv.has($0) }
+                guard inv.has("level") ? parts.isEmpty : parts.count == 3 else {
+                    throw CommandError.badArgument(name: "--level", reason: "give --level, or all of --features, --reconstruction and --map")
+                }
+            },
+            run: recon),
+    ]
+
+    static func recon(_ inv: Invocation) throws -> Value {
+        func part(_ name: String) throws -> Tensor {
+            guard inv.has("level") else { return try inv.tensor(name) }
+            guard case .tensor(let t)? = try inv.value("level").member(name) else {
+                throw CommandError.badArgument(name: "--level", reason: "expected a record with a tensor '\(name)', got \(try inv.value("level").typeName)")
+            }
+            return t
+        }
+        var image: Image? = nil
+        switch try inv.value("image") {
+        case .nil: break
+        case .string(let path): image = try Image(contentsOf: ValueKind.expandTilde(path))
+        case .tensor(let t):
+            do { image = try Image(tensor: t.rank == 4 ? t.squeezed(0) : t, normalization: .unit) } catch {
+                throw CommandError.badArgument(name: "--image", reason: "\(error)")
+            }
+        case let other: throw CommandError.badArgument(name: "--image", reason: "expected a file or a tensor, got \(other.typeName)")
+        }
+        let figure: Image
+        do {
+            figure = try ReconstructionFigure.render(features: try part("features"), reconstruction: try part("reconstruction"), map: try part("map"),
+                                                     image: image, title: inv.has("title") ? try inv.string("title") : "",
+                                                     colormap: Colormap.named(try inv.string("colormap")) ?? .jet,
+                                                     panelHeight: try inv.int("panel-height"))
+        } catch let error as PlotError {
+            throw CommandError.badArgument(name: inv.has("level") ? "--level" : "--features", reason: "\(error)")
+        }
+        return try PlotCommands.save(figure, inv, kind: "recon")
+    }
+}
