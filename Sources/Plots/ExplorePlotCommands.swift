@@ -30,6 +30,29 @@ enum ExplorePlotCommands {
                 }
             },
             run: recon),
+        CommandSpec(
+            path: ["plot", "grid"], abstract: "The failures to look at first: per category the highest-scoring normal and lowest-scoring anomalous test images.",
+            discussion: "Reads the JSON of `model eval --json` (its images list; overlays need the maps of `--maps`). One row per "
+                + "category: --count normal images with the highest scores (false alarms first), then --count anomalous images with "
+                + "the lowest (misses first), captioned with defect, file and score; the category's I-AUROC, P-AUROC and AUPRO as bars.",
+            options: [
+                OptionSpec("eval", .path, help: "The JSON written by `model eval --json`.", completion: .files(["json"])),
+                PlotCommands.out,
+                OptionSpec("count", .int(1...16), default: .int(3), help: "Images of each kind per category."),
+                OptionSpec("panel-size", .int(32...1024), default: .int(128), help: "Side of each image panel in pixels."),
+            ],
+            examples: ["plot grid --eval synthetic-eval.json --out grid.png --count 2"],
+            run: { inv in
+                let path = try inv.path("eval")
+                let figure: Image
+                do {
+                    let (items, metrics) = try GridFigure.read(path)
+                    figure = try GridFigure.render(items: items, metrics: metrics, count: try inv.int("count"), panelSize: try inv.int("panel-size"))
+                } catch let error as PlotError {
+                    throw CommandError.badArgument(name: "--eval", reason: "\(error)")
+                }
+                return try PlotCommands.save(figure, inv, kind: "grid")
+            }),
     ]
 
     static func recon(_ inv: Invocation) throws -> Value {

@@ -13,6 +13,8 @@ public struct Evaluation {
     public var scoringSeconds: Double
     /// Per category, what the calibrated thresholds decide (empty when the model is not calibrated).
     public var operatingPoints: [String: OperatingPoint] = [:]
+    /// Every test image with its score, in evaluation order.
+    public var images: [(sample: Sample, score: Float)] = []
 
     /// The protocol, as stated next to every result.
     public static func protocolDescription(_ detector: Detector) -> String {
@@ -33,6 +35,7 @@ public struct Evaluation {
         let test = dataset.subset(split: .test)
         var rows: [CategoryMetrics] = []
         var operatingPoints: [String: OperatingPoint] = [:]
+        var images: [(sample: Sample, score: Float)] = []
         var featureSeconds = 0.0, scoringSeconds = 0.0
         let size = detector.identity.imageSize
         for category in test.categories {
@@ -52,6 +55,7 @@ public struct Evaluation {
                 for (i, sample) in batch.samples.enumerated() {
                     let map = maps.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous()
                     try each(sample, map, batchScores[i])
+                    images.append((sample, batchScores[i]))
                     if pixels != nil || point != nil {
                         let mask = batch.masks.sliced(axis: 0, i..<(i + 1)).toArray().map { UInt8($0 > 0.5 ? 1 : 0) }
                         try map.withContiguousBuffer { buffer in
@@ -76,12 +80,14 @@ public struct Evaluation {
             scoringSeconds += Date().timeIntervalSince(clock)
         }
         let report = EvaluationReport(categories: rows, protocolDescription: protocolDescription(detector))
-        return Evaluation(report: report, featureSeconds: featureSeconds, scoringSeconds: scoringSeconds, operatingPoints: operatingPoints)
+        return Evaluation(report: report, featureSeconds: featureSeconds, scoringSeconds: scoringSeconds, operatingPoints: operatingPoints,
+                          images: images)
     }
 
     /// The JSON `model eval` writes: {"protocol": {...}, "categories": {name: {metric: value|null, n_good,
-    /// n_anomalous, notes, operating_point (calibrated models)}}, "mean": {...}, "timing_s": {"features", "scoring"}}.
-    public func json(protocol details: [String: Any]) throws -> Data {
+    /// n_anomalous, notes, operating_point (calibrated models)}}, "mean": {...}, "timing_s": {"features", "scoring"},
+    /// "images": [{path, category, defect, anomalous, score, map (the .npy written, or null)}]}.
+    public func json(protocol details: [String: Any], mapPath: (Sample) -> String? = { _ in nil }) throws -> Data {
         func object(_ row: CategoryMetrics) -> [String: Any] {
             var fields: [String: Any] = ["n_good": row.goodCount, "n_anomalous": row.anomalousCount, "notes": row.notes]
             for column in MetricColumn.allCases { fields[column.key] = column.value(in: row) ?? NSNull() }
@@ -93,8 +99,12 @@ public struct Evaluation {
             "categories": Dictionary(uniqueKeysWithValues: report.categories.map { ($0.category, object($0)) }),
             "mean": object(report.mean),
             "timing_s": ["features": featureSeconds, "scoring": scoringSeconds],
+            "images": images.map { sample, score -> [String: Any] in
+                ["path": sample.path, "category": sample.category, "defect": sample.defect, "anomalous": sample.label == .anomalous,
+                 "score": Double(score), "map": mapPath(sample) ?? NSNull()]
+            },
         ]
-        return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys])
+        return try JSONSerialization.data(withJSONObject: document, options: [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes])
     }
 
     /// {"image_threshold", "pixel_threshold", "image": {fpr, tpr, precision, counts}, "pixel": {...} | null}.

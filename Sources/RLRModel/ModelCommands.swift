@@ -46,7 +46,8 @@ public enum ModelCommands {
             discussion: "Prints the per-category table and the mean over categories; metrics a category cannot support (pixel "
                 + "metrics without masks) are null. A calibrated model (`model calibrate`) also gets its operating point per "
                 + "category: FPR, TPR and precision of the image and pixel decisions at the stored thresholds. "
-                + "--json writes {protocol, categories (with operating_point when calibrated), mean, timing_s}.",
+                + "--json writes {protocol, categories (with operating_point when calibrated), mean, timing_s, images (path, "
+                + "category, defect, anomalous, score, map per test image: what `plot grid` reads)}.",
             options: [
                 modelOption, DataCommands.root, DataCommands.categories, DataCommands.layout,
                 OptionSpec("json", .path, default: .nil, help: "Write the results as JSON here.", completion: .files(["json"])),
@@ -175,11 +176,12 @@ public enum ModelCommands {
         let dataset = try DataCommands.open(inv)
         let mapsFolder = inv.has("maps") ? try inv.path("maps") : nil
         if let mapsFolder { try FileManager.default.createDirectory(atPath: mapsFolder, withIntermediateDirectories: true) }
+        let mapPath = { (sample: Sample) -> String? in
+            mapsFolder.map { "\($0)/\(sample.category.replacingOccurrences(of: "/", with: "-"))_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy" }
+        }
         let evaluation = try Evaluation.run(detector, on: dataset, calibration: checkpoint.calibration, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
                                             shouldStop: { inv.context.interrupt.isSet }) { sample, map, _ in
-            guard let mapsFolder else { return }
-            let name = "\(sample.category.replacingOccurrences(of: "/", with: "-"))_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy"
-            try NPY.write(map, to: mapsFolder + "/" + name)
+            if let path = mapPath(sample) { try NPY.write(map, to: path) }
         }
         inv.print(evaluation.report.table())
         if let calibration = checkpoint.calibration, let table = evaluation.operatingPointTable(fpr: calibration.fpr) { inv.print(table) }
@@ -190,7 +192,7 @@ public enum ModelCommands {
                 "image_size": detector.identity.imageSize, "backbone": detector.identity.name, "taps": detector.identity.taps,
                 "image_score": "max of the Gaussian-smoothed map (sigma \(detector.network.config.blurSigma), truncate 4)",
                 "pixel_metrics_on": "unsmoothed map", "epoch": "last", "mask_threshold": 0.5,
-            ]), to: path)
+            ], mapPath: mapPath), to: path)
             inv.print("wrote \(path)")
         }
         return .record(Record(evaluation.report.categories.map { row in

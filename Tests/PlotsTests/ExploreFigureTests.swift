@@ -7,8 +7,9 @@ import Plots
 import Tensors
 import XCTest
 
-/// PCA on data with known principal axes, the shared-PCA colouring of features and reconstruction, and `plot recon`.
-final class ReconstructionFigureTests: XCTestCase {
+/// PCA on data with known principal axes, the shared-PCA colouring of features and reconstruction, `plot recon`,
+/// and the failure grid of `plot grid`.
+final class ExploreFigureTests: XCTestCase {
     /// Points spread along five orthonormal axes with standard deviations 3, 2, 1, 0.1, 0.05: the top three
     /// components are those axes, eigenpairs of the plainly computed covariance, orthonormal, by decreasing variance.
     func testPCAFindsTheKnownAxes() throws {
@@ -99,6 +100,49 @@ final class ReconstructionFigureTests: XCTestCase {
                                        ("map", .tensor(Tensor.zeros([3, 3])))]))
         XCTAssertThrowsError(try run([.option("--level"), .value(bad), .option("--out"), .value(.string(out))])) {
             XCTAssertTrue("\($0)".hasPrefix("bad value for --level:"), "\($0)")
+        }
+    }
+
+    /// The grid picks, per category, the highest-scoring normal and the lowest-scoring anomalous images, and renders
+    /// the evaluation JSON's images (with and without maps).
+    func testGridPicksTheFailuresAndRenders() throws {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("rlr-grid-\(UUID().uuidString)").path
+        try FileManager.default.createDirectory(atPath: folder, withIntermediateDirectories: true)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        let scores: [(String, Bool, Double)] = [("a", false, 0.1), ("a", false, 0.7), ("a", false, 0.4), ("a", true, 0.9), ("a", true, 0.2),
+                                                ("b", false, 0.3), ("b", true, 0.5)]
+        var images: [[String: Any]] = []
+        for (index, (category, anomalous, score)) in scores.enumerated() {
+            let path = "\(folder)/\(index).png"
+            try Image(width: 16, height: 12, channels: 3, value: UInt8(index * 30)).writePNG(to: path)
+            var entry: [String: Any] = ["path": path, "category": category, "defect": anomalous ? "cut" : "good", "anomalous": anomalous,
+                                        "score": score, "map": NSNull()]
+            if index == 1 {
+                try NPY.write(Tensor.arange(0, 64).reshaped([8, 8]), to: "\(folder)/map.npy")
+                entry["map"] = "\(folder)/map.npy"
+            }
+            images.append(entry)
+        }
+        let items = images.map { GridFigure.Item(path: $0["path"] as! String, category: $0["category"] as! String, defect: "",
+                                                 anomalous: $0["anomalous"] as! Bool, score: $0["score"] as! Double, map: nil) }
+        let picked = GridFigure.failures(items, count: 2)
+        XCTAssertEqual(picked.map(\.category), ["a", "b"])
+        XCTAssertEqual(picked[0].normal.map(\.score), [0.7, 0.4])
+        XCTAssertEqual(picked[0].anomalous.map(\.score), [0.2, 0.9])
+        XCTAssertEqual(picked[1].normal.map(\.score), [0.3])
+        let json: [String: Any] = ["images": images, "categories": ["a": ["image_auroc": 0.5, "pixel_auroc": NSNull(), "aupro": NSNull()],
+                                                                   "b": ["image_auroc": 1.0]]]
+        try JSONSerialization.data(withJSONObject: json).write(to: URL(fileURLWithPath: "\(folder)/eval.json"))
+        let registry = try Library.makeRegistry()
+        let spec = try XCTUnwrap(registry.resolve(["plot", "grid"])?.0)
+        let words = Word.fromShell(["--eval", "\(folder)/eval.json", "--out", "\(folder)/grid.png", "--count", "2", "--panel-size", "64"])
+        let plot = try spec.run(try Binder.bind(spec, words: words, context: CommandContext()))
+        let grid = try Image(contentsOf: "\(folder)/grid.png")
+        XCTAssertEqual(grid.width, Int(try XCTUnwrap(plot.member("width")?.number)))
+        XCTAssertGreaterThan(grid.width, 4 * 64)
+        let broken = Word.fromShell(["--eval", "\(folder)/0.png", "--out", "\(folder)/grid.png"])
+        XCTAssertThrowsError(try spec.run(try Binder.bind(spec, words: broken, context: CommandContext()))) {
+            XCTAssertTrue("\($0)".contains("is not the JSON of `model eval --json`"), "\($0)")
         }
     }
 }
