@@ -22,7 +22,7 @@ enum ExplorePlotCommands {
                 PlotCommands.out, PlotCommands.title, PlotCommands.colormap,
                 OptionSpec("panel-height", .int(32...2048), default: .int(256), help: "Height of each panel in pixels."),
             ],
-            examples: ["plot recon --features (tensor randn [8 4 4] --seed 1) --reconstruction (tensor randn [8 4 4] --seed 2) --map (tensor randn [4 4] --seed 3) --out recon.png"],
+            examples: ["plot recon --features features.npy --reconstruction reconstruction.npy --map level-map.npy --out recon.png"],
             validate: { inv in
                 let parts = ["features", "reconstruction", "map"].filter { inv.has($0) }
                 guard inv.has("level") ? parts.isEmpty : parts.count == 3 else {

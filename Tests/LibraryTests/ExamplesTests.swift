@@ -43,7 +43,7 @@ final class ExamplesTests: XCTestCase {
         XCTAssertGreaterThan(count, 20)
     }
 
-    /// The input files examples name that no example writes: tensors, a loss history.
+    /// The input files examples name that no example writes: tensors, a loss history, a reconstructed level.
     private func writeExampleInputs() throws {
         var generator = RandomGenerator(seed: 1)
         try NPY.write(Tensor.rand([2, 3, 64, 64], generator: &generator), to: "images.npy")
@@ -52,6 +52,9 @@ final class ExamplesTests: XCTestCase {
         try NPY.write(Tensor.rand([20], generator: &generator), to: "scores.npy")
         try NPY.write(Tensor(shape: [20], data: (0..<20).map { Float($0 % 2) }), to: "labels.npy")
         try NPY.write(Tensor(shape: [10], data: (1...10).map { 1 / Float($0) }), to: "loss.npy")
+        try NPY.write(Tensor.randn([16, 8, 8], generator: &generator), to: "features.npy")
+        try NPY.write(Tensor.randn([16, 8, 8], generator: &generator), to: "reconstruction.npy")
+        try NPY.write(Tensor.rand([8, 8], generator: &generator), to: "level-map.npy")
         try Data(#"{"train": [0.9, 0.6, 0.4], "val": [1.0, 0.7, 0.6]}"#.utf8).write(to: URL(fileURLWithPath: "history.json"))
     }
 
