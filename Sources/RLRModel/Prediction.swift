@@ -35,11 +35,12 @@ public enum Prediction {
         let (detector, checkpoint) = try ModelCommands.loadDetector(try inv.path("model"))
         let operatingPoint = try operatingPoint(checkpoint, category: inv.has("category") ? try inv.string("category") : nil)
         let out = try inv.path("out")
-        let files = try imageFiles(try inv.list("inputs").compactMap { if case .string(let s) = $0 { s } else { nil } })
+        let dataset = Dataset(root: "", layout: "files", samples: try imageFiles(try inv.list("inputs").compactMap {
+            if case .string(let s) = $0 { s } else { nil }
+        }).map { Sample(path: $0, category: "", split: .test, defect: "", label: .unknown) })
+        // The dataset's order (sorted by path) is the order of loading, outputs and predictions.json.
+        let files = dataset.samples.map(\.path)
         let names = relativePaths(files)
-        let dataset = Dataset(root: "", layout: "files", samples: files.map {
-            Sample(path: $0, category: "", split: .test, defect: "", label: .unknown)
-        })
         var entries: [Record] = []
         let size = detector.identity.imageSize, sigma = detector.network.config.blurSigma
         for start in stride(from: 0, to: files.count, by: 16) {

@@ -138,7 +138,7 @@ final class ExploreTests: XCTestCase {
         let f = try fixture()
         let out = f.root + "/predictions-\(UUID().uuidString)"
         let (a, b) = (f.root + "/data/granite/test/good", f.root + "/data/washer/test/good")
-        guard case .list(let entries) = try runModelCommand("model predict", [a, b, "--model", f.model, "--out", out]) else {
+        guard case .list(let entries) = try runModelCommand("model predict", [b, a, "--model", f.model, "--out", out]) else {
             return XCTFail("not a list")
         }
         XCTAssertEqual(entries.count, 4)
@@ -149,6 +149,11 @@ final class ExploreTests: XCTestCase {
         XCTAssertEqual(json.map { $0["map"] as? String }, ["granite/test/good/000.png.npy", "granite/test/good/001.png.npy",
                                                           "washer/test/good/000.png.npy", "washer/test/good/001.png.npy"])
         for item in json {
+            // Each entry holds its own image's results: the score `model reconstruct` gives that image alone.
+            guard case .record(let alone) = try runModelCommand("model reconstruct", [f.model, item["path"] as! String]) else { return XCTFail() }
+            XCTAssertEqual(item["score"] as! Double, try XCTUnwrap(alone["score"]?.number), accuracy: 1e-4 * (item["score"] as! Double))
+            let map = try NPY.read(out + "/" + (item["map"] as! String))
+            XCTAssertLessThan(maxRelativeDifference(map, try tensor(alone["map"])), 1e-5)
             XCTAssertEqual(Set(item.keys), ["path", "score", "normalized_score", "anomalous", "map", "overlay", "mask"])
             XCTAssertTrue(item["normalized_score"] is NSNull && item["anomalous"] is NSNull && item["mask"] is NSNull)
             XCTAssertNotNil(item["score"] as? Double)
