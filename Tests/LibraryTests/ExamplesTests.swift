@@ -83,6 +83,32 @@ final class ExampleScriptTests: XCTestCase {
     }
 }
 
+/// examples/explore.rlr on its small synthetic dataset: every step runs and writes its files.
+final class ExploreScriptTests: XCTestCase {
+    func testExploreScript() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("examples/explore.rlr").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rlr-explore-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let printed = Printed()
+        let interpreter = try Interpreter(libraries: Library.all, output: { printed.append($0) }, interrupt: InterruptFlag())
+        interpreter.setVariable("args", .list([.string(out)]))
+        do { try interpreter.run(SourceFile(name: path, text: try String(contentsOfFile: path, encoding: .utf8))) } catch {
+            if "\(error)".contains("no weights for efficientnet-lite0") { throw XCTSkip("EfficientNet-Lite0 weights unavailable (run scripts/setup)") }
+            throw error
+        }
+        for line in ["levels: 2, taps [\"s8\" \"s16\"]", "level 1 (s16): features [112 16 16]", "channels with the largest error tensor [3]",
+                     "worst token at row", "pixels of the scratch image above anything in the good one", "Operating point at the calibrated thresholds",
+                     "of 6 images; masks and outlines in"] {
+            XCTAssertTrue(printed.text.contains(line), "missing '\(line)' in:\n\(printed.text)")
+        }
+        for file in ["recon.png", "map.png", "map-difference.png", "grid.png", "eval.json", "predictions/predictions.json",
+                     "predictions/scratch/000.png.mask.png", "predictions/good/003.png.overlay.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
+        }
+    }
+}
+
 /// Thread-safe capture of printed text.
 final class Printed: @unchecked Sendable {
     private let lock = NSLock()
