@@ -196,9 +196,15 @@ public enum ModelCommands {
             inv.print("wrote \(path)")
         }
         return .record(Record(evaluation.report.categories.map { row in
-            (row.category, .record(Record([("image_auroc", row.imageAUROC.map(Value.double) ?? .nil),
-                                           ("pixel_auroc", row.pixelAUROC.map(Value.double) ?? .nil),
-                                           ("aupro", row.aupro.map(Value.double) ?? .nil)])))
+            var fields = Record([("image_auroc", row.imageAUROC.map(Value.double) ?? .nil),
+                                 ("pixel_auroc", row.pixelAUROC.map(Value.double) ?? .nil),
+                                 ("aupro", row.aupro.map(Value.double) ?? .nil)])
+            if let point = evaluation.operatingPoints[row.category] {
+                fields["image_fpr"] = point.image.fpr.map(Value.double) ?? .nil
+                fields["image_tpr"] = point.image.tpr.map(Value.double) ?? .nil
+                fields["image_precision"] = point.image.precision.map(Value.double) ?? .nil
+            }
+            return (row.category, .record(fields))
         }))
     }
 }
