@@ -179,6 +179,26 @@ final class ExploreTests: XCTestCase {
         }
     }
 
+    /// Two predict runs into one folder at the same time: every file they leave is whole (atomic writes), and
+    /// predictions.json is one run's complete list.
+    func testConcurrentPredictionsIntoOneFolderStayWhole() throws {
+        let f = try fixture()
+        let out = f.root + "/concurrent-\(UUID().uuidString)"
+        let inputs = [f.root + "/data/granite/test/good", f.root + "/data/washer/test/good"]
+        let errors = ErrorLog()
+        DispatchQueue.concurrentPerform(iterations: 2) { i in
+            do { _ = try runModelCommand("model predict", [inputs[i], inputs[1 - i], "--model", f.model, "--out", out]) } catch {
+                errors.add(error)
+            }
+        }
+        XCTAssertEqual(errors.messages, [])
+        let list = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/predictions.json"))) as? [[String: Any]])
+        XCTAssertEqual(list.count, 4)
+        for item in list { XCTAssertEqual(try NPY.read(out + "/" + (item["map"] as! String)).shape, [64, 64]) }
+        let leftovers = try FileManager.default.subpathsOfDirectory(atPath: out).filter { $0.contains(".tmp-") }
+        XCTAssertEqual(leftovers, [])
+    }
+
     /// Calibration from the training hold-out reads the held-out normal images only: with every test image
     /// deleted it still works, and its image count is the hold-out's.
     func testCalibrationNeverReadsTestImages() throws {
@@ -217,6 +237,14 @@ final class ExploreTests: XCTestCase {
         XCTAssertEqual(point.image.negatives + point.image.positives, scores.count)
         XCTAssertEqual(point.pixel.map { $0.positives + $0.negatives }, scores.count * 64 * 64)
     }
+}
+
+/// Errors collected from several threads.
+final class ErrorLog: @unchecked Sendable {
+    private let lock = NSLock()
+    private var list: [String] = []
+    func add(_ error: Error) { lock.withLock { list.append("\(error)") } }
+    var messages: [String] { lock.withLock { list } }
 }
 
 /// Thresholds and paths without a model.
