@@ -39,7 +39,8 @@ enum CalibrateCommand {
 
     static func run(_ inv: Invocation) throws -> Value {
         let path = try inv.path("model")
-        var (detector, checkpoint) = try ModelCommands.loadDetector(path)
+        let (detector, loaded) = try ModelCommands.loadDetector(path)
+        var checkpoint = loaded
         let (normals, source) = try normalImages(inv, checkpoint)
         guard normals.count > 0 else { throw CommandError.failed("no normal images to calibrate on (\(source))") }
         let fpr = try inv.double("fpr")
@@ -55,7 +56,6 @@ enum CalibrateCommand {
                       + "\(Value.brief(Double(entry.imageThreshold))), pixel threshold \(Value.brief(Double(entry.pixelThreshold)))")
         }
         inv.print("saved \(out)")
-        detector = try ModelCommands.detector(of: checkpoint, path: out)
         return .object(ModelObject(path: out, checkpoint: checkpoint, detector: detector))
     }
 

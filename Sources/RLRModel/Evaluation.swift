@@ -127,14 +127,7 @@ public struct Evaluation {
             return [category, percent(point.image.fpr), percent(point.image.tpr), percent(point.image.precision),
                     percent(point.pixel?.fpr), percent(point.pixel?.tpr), percent(point.pixel?.precision)]
         }
-        let widths = headers.indices.map { column in ([headers] + rows).map { $0[column].count }.max()! }
-        let lines = ([headers] + rows).map { fields in
-            fields.enumerated().map { index, field in
-                let padding = String(repeating: " ", count: widths[index] - field.count)
-                return index == 0 ? field + padding : padding + field
-            }.joined(separator: "  ")
-        }
         return (["Operating point at the calibrated thresholds (chosen at FPR \(fpr) on held-out normal images), in percent:"]
-                + lines).joined(separator: "\n") + "\n"
+                + EvaluationReport.aligned([headers] + rows)).joined(separator: "\n") + "\n"
     }
 }
