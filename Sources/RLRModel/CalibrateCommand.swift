@@ -10,7 +10,7 @@ enum CalibrateCommand {
         discussion: "Scores normal images the model never trained on: the training images `model train --hold-out` set aside "
             + "(--root: the same dataset and categories as training, so the split is the same), or a folder of normal images "
             + "(--normals; its images count as --category, default the model's only category). Never reads test images. "
-            + "Stores per category (and pooled over categories as '*'): the median normal score (normalised score 0), the image "
+            + "Stores per category (and, for several categories, pooled as '*'): the median normal score (normalised score 0), the image "
             + "threshold (normalised score 1) and the pixel threshold on the unsmoothed map, each exceeded by at most --fpr of "
             + "the normal images / pixels. `model predict` then writes decisions and masks; `model eval` reports the operating point.",
         options: [
@@ -95,7 +95,7 @@ enum CalibrateCommand {
     }
 
     /// Scores `normals` (normal images only; never a test split) and chooses each category's operating
-    /// point at `fpr`, plus the pooled one over every image.
+    /// point at `fpr`, plus the pooled one over every image when there are several categories.
     static func calibrate(_ detector: Detector, normals: Dataset, fpr: Double, source: String,
                           progress: (String, Int, Int) -> Void, shouldStop: () -> Bool) throws -> Calibration {
         precondition(normals.samples.allSatisfy { $0.split == .train && $0.label == .normal }, "calibration reads normal training images only")
@@ -117,7 +117,7 @@ enum CalibrateCommand {
             allScores += scores
             allPixels += pixels
         }
-        if entries[Calibration.pooled] == nil {
+        if entries.count > 1 {
             entries[Calibration.pooled] = CategoryCalibration(imageScores: allScores, pixels: allPixels, fpr: fpr)
         }
         return Calibration(fpr: fpr, source: source, categories: entries)

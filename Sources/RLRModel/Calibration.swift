@@ -1,7 +1,7 @@
 import Foundation
 
 /// Operating points of a model, chosen on held-out NORMAL images only (`model calibrate`), per
-/// category and for all categories together (`Calibration.pooled`).
+/// category and, when several were calibrated, for all of them together (`Calibration.pooled`).
 public struct Calibration: Codable, Equatable, Sendable {
     /// The false-alarm rate the thresholds were chosen for.
     public var fpr: Double
@@ -16,9 +16,9 @@ public struct Calibration: Codable, Equatable, Sendable {
         self.fpr = fpr; self.source = source; self.categories = categories
     }
 
-    /// The entry of `category`, or the pooled one when the category is unknown or was not calibrated.
+    /// The entry of `category`, or the pooled one when no category is given.
     public func entry(for category: String?) -> CategoryCalibration? {
-        category.flatMap { categories[$0] } ?? categories[Calibration.pooled]
+        categories[category ?? Calibration.pooled]
     }
 }
 

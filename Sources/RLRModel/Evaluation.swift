@@ -43,7 +43,7 @@ public struct Evaluation {
             let imageLevelOnly = indices.contains { test.samples[$0].label == .anomalous && test.samples[$0].maskPath == nil }
             var pixels = imageLevelOnly ? nil : PixelAccumulator(reservingPixels: indices.count * size * size)
             var scores: [Float] = [], labels: [Bool] = []
-            var point = calibration?.entry(for: category).map { OperatingPoint($0, pixels: !imageLevelOnly) }
+            var point = calibration?.categories[category].map { OperatingPoint($0, pixels: !imageLevelOnly) }
             for start in stride(from: 0, to: indices.count, by: batchSize) {
                 let chunk = Array(indices[start..<Swift.min(indices.count, start + batchSize)])
                 var clock = Date()
