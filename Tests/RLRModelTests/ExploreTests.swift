@@ -90,6 +90,11 @@ final class ExploreTests: XCTestCase {
         XCTAssertLessThan(maxRelativeDifference(try tensor(r["map"]), evalMap), 1e-5)
         XCTAssertEqual(try XCTUnwrap(r["score"]?.number.map(Float.init)), evalScore, accuracy: 1e-5 * evalScore)
         XCTAssertEqual(try tensor(r["image"]).shape, [3, 64, 64])
+        // The image as a tensor gives the same result as its file.
+        guard case .record(let again) = try runModelCommand("model reconstruct", [Value.object(model), Value.tensor(try tensor(r["image"]))]) else {
+            return XCTFail("not a record")
+        }
+        XCTAssertEqual(try tensor(again["map"]).toArray(), try tensor(r["map"]).toArray())
 
         let image = try dataset.load([dataset.samples.firstIndex(of: sample)!], size: 64).images
         let tokens = try f.detector.tokens(image)
