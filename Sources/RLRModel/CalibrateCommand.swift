@@ -100,22 +100,22 @@ enum CalibrateCommand {
                           progress: (String, Int, Int) -> Void, shouldStop: () -> Bool) throws -> Calibration {
         precondition(normals.samples.allSatisfy { $0.split == .train && $0.label == .normal }, "calibration reads normal training images only")
         var entries: [String: CategoryCalibration] = [:]
-        var allScores: [Float] = [], allPixels: [Float] = []
+        let plane = detector.identity.imageSize * detector.identity.imageSize
+        var allScores: [Float] = [], allPixels = ThresholdAccumulator(count: normals.count * plane, fpr: fpr)
         for category in normals.categories {
             let indices = normals.samples.indices.filter { normals.samples[$0].category == category }
-            var scores: [Float] = [], pixels: [Float] = []
+            var scores: [Float] = [], pixels = ThresholdAccumulator(count: indices.count * plane, fpr: fpr)
             for start in stride(from: 0, to: indices.count, by: 16) {
                 let chunk = Array(indices[start..<Swift.min(indices.count, start + 16)])
                 let batch = try normals.load(chunk, size: detector.identity.imageSize, normalization: .unit)
                 let (maps, batchScores) = detector.score(tokens: try detector.tokens(batch.images))
                 scores += batchScores
-                pixels += maps.toArray()
+                maps.withContiguousBuffer { pixels.add($0); allPixels.add($0) }
                 progress(category, start + chunk.count, indices.count)
                 if shouldStop() { throw CommandError.interrupted }
             }
             entries[category] = CategoryCalibration(imageScores: scores, pixels: pixels, fpr: fpr)
             allScores += scores
-            allPixels += pixels
         }
         if entries.count > 1 {
             entries[Calibration.pooled] = CategoryCalibration(imageScores: allScores, pixels: allPixels, fpr: fpr)

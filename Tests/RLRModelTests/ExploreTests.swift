@@ -254,16 +254,22 @@ final class ErrorLog: @unchecked Sendable {
 
 /// Thresholds and paths without a model.
 final class CalibrationUnitTests: XCTestCase {
-    /// The threshold is the smallest value with at most `fpr` of the values above it (brute force over candidates).
+    /// The threshold is the smallest value with at most `fpr` of the values above it (brute force over candidates),
+    /// also when the values arrive in pieces.
     func testThresholdAgainstBruteForce() {
         var generator = RandomGenerator(seed: 5)
         for n in [1, 2, 7, 100, 333] {
             let values = (0..<n).map { _ in Float(Int(generator.nextUniform() * 20)) / 4 }
             for fpr in [0, 0.01, 0.1, 0.25, 0.5, 1] {
-                let t = CategoryCalibration(imageScores: values, pixels: values, fpr: fpr).imageThreshold
                 let above = { (x: Float) in Double(values.filter { $0 > x }.count) }
                 let expected = values.filter { above($0) <= fpr * Double(n) }.min()!
-                XCTAssertEqual(t, expected, "n \(n) fpr \(fpr)")
+                var whole = ThresholdAccumulator(count: n, fpr: fpr)
+                values.withUnsafeBufferPointer { whole.add($0) }
+                XCTAssertEqual(whole.threshold, expected, "n \(n) fpr \(fpr)")
+                var pieces = ThresholdAccumulator(count: n, fpr: fpr)
+                for part in [values[..<(n / 3)], values[(n / 3)...]] { Array(part).withUnsafeBufferPointer { pieces.add($0) } }
+                XCTAssertEqual(pieces.threshold, expected, "in pieces n \(n) fpr \(fpr)")
+                XCTAssertEqual(CategoryCalibration(imageScores: values, pixels: whole, fpr: fpr).imageThreshold, expected)
             }
         }
         let entry = CategoryCalibration(images: 3, scoreMedian: 2, imageThreshold: 4, pixelThreshold: 1)
