@@ -1,6 +1,5 @@
 import Commands
 import Datasets
-import Foundation
 import Tensors
 
 /// `model load|info|reconstruct|reference`: a model as a value, and what it makes of an image.

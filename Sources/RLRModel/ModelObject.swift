@@ -1,4 +1,3 @@
-import Backbones
 import Commands
 import Foundation
 import Tensors
