@@ -2,7 +2,7 @@ import Commands
 import Kernels
 import Tensors
 
-/// `tensor …` commands: creation, inspection, reduction and .npy files over the Tensors API.
+/// `tensor …` commands: creation, inspection and .npy files over the Tensors API (operations: `TensorOperations`).
 public enum TensorCommands {
     static let shape = ArgumentSpec("shape", .list(.int(0...)), help: "Dimensions, e.g. [2 3].")
 
@@ -77,26 +77,6 @@ public enum TensorCommands {
             examples: ["tensor info (tensor randn [100] --seed 3)"],
             run: { inv in .record(statistics(of: try inv.tensor("tensor"))) }),
         CommandSpec(
-            path: ["tensor", "sum"], abstract: "Sum over all elements or over some axes.",
-            arguments: [ArgumentSpec("tensor", .tensor, help: "The input.")],
-            options: [
-                OptionSpec("axes", .list(.int), default: .nil, help: "Axes to reduce (negative count from the end); all when absent."),
-                OptionSpec("keep-dims", .bool, default: .bool(false), help: "Keep reduced axes with size 1."),
-            ],
-            examples: ["tensor sum (tensor ones [2 3])", "tensor sum (tensor ones [2 3]) --axes 1"],
-            run: { inv in
-                let t = try inv.tensor("tensor")
-                guard inv.has("axes") else {
-                    let total = t.sum(keepDims: try inv.bool("keep-dims"))
-                    return try inv.bool("keep-dims") ? .tensor(total) : .float(total.item)
-                }
-                let axes = try inv.ints("axes")
-                if let bad = axes.first(where: { $0 < -max(t.rank, 1) || $0 >= max(t.rank, 1) }) {
-                    throw CommandError.badArgument(name: "--axes", reason: "axis \(bad) is out of range for shape \(t.shape)")
-                }
-                return .tensor(t.sum(axes: axes, keepDims: try inv.bool("keep-dims")))
-            }),
-        CommandSpec(
             path: ["tensor", "save"], abstract: "Writes a tensor to a float32 .npy file, atomically.",
             arguments: [ArgumentSpec("tensor", .tensor, help: "The tensor to write."),
                         ArgumentSpec("file", .path, help: "The .npy file.", completion: .files(["npy"]))],
@@ -111,7 +91,7 @@ public enum TensorCommands {
             arguments: [ArgumentSpec("file", .path, help: "The .npy file.", completion: .files(["npy"]))],
             examples: ["tensor load a.npy"],
             run: { inv in .tensor(try NPY.read(try inv.path("file"))) }),
-    ]
+    ] + TensorOperations.commands
 
     /// shape, count, mean, std, min, max of a tensor.
     static func statistics(of t: Tensor) -> Record {

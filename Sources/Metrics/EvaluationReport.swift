@@ -94,24 +94,26 @@ public struct EvaluationReport: Sendable, Equatable {
                 }
                 + [String(row.goodCount), String(row.anomalousCount)]
         }
-        let widths = headers.indices.map { column in
-            ([headers] + cells).map { $0[column].count }.max()!
+        let aligned = EvaluationReport.aligned([headers] + cells)
+        var lines = ["Protocol: \(protocolDescription)", "Metrics in percent; '-' = not supported (see notes)."]
+        lines += aligned.dropLast()
+        lines.append(String(repeating: "-", count: aligned[0].count))
+        lines.append(aligned.last!)
+        for row in rows {
+            for note in row.notes { lines.append("note (\(row.category)): \(note)") }
         }
-        func line(_ fields: [String]) -> String {
+        return lines.joined(separator: "\n") + "\n"
+    }
+
+    /// Rows of cells as text columns two spaces apart: the first column left-aligned, the others right-aligned.
+    public static func aligned(_ rows: [[String]]) -> [String] {
+        let widths = rows[0].indices.map { column in rows.map { $0[column].count }.max()! }
+        return rows.map { fields in
             fields.enumerated().map { index, field in
                 let padding = String(repeating: " ", count: widths[index] - field.count)
                 return index == 0 ? field + padding : padding + field
             }.joined(separator: "  ")
         }
-        var lines = ["Protocol: \(protocolDescription)", "Metrics in percent; '-' = not supported (see notes).",
-                     line(headers)]
-        lines += cells.dropLast().map(line)
-        lines.append(String(repeating: "-", count: widths.reduce(0, +) + 2 * (widths.count - 1)))
-        lines.append(line(cells.last!))
-        for row in rows {
-            for note in row.notes { lines.append("note (\(row.category)): \(note)") }
-        }
-        return lines.joined(separator: "\n") + "\n"
     }
 
     /// JSON: {"protocol", "categories": [{category, image_auroc, ..., n_good, n_anomalous, notes}], "mean": {...}};

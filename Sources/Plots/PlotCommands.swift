@@ -122,7 +122,7 @@ public enum PlotCommands {
                                                      threshold: inv.has("threshold") ? try inv.double("threshold") : nil)
                 return try save(chart: &chart, inv, kind: "histogram")
             }),
-    ]
+    ] + ExplorePlotCommands.commands
 
     // MARK: Inputs
 

@@ -21,7 +21,8 @@ public struct BackboneIdentity: Codable, Equatable, Sendable {
 /// A trained (or partly trained) model in one safetensors file: network parameters (`model.*`),
 /// Adam state (`optimizer.*`, for resuming) and the per-epoch loss history (`history.loss`, and
 /// `history.validation_loss` when images were held out); the
-/// configuration, backbone identity and categories are JSON in the metadata. Written atomically.
+/// configuration, backbone identity, categories and (optional) calibration are JSON in the metadata.
+/// Written atomically.
 public struct Checkpoint {
     public static let format = "rlr-checkpoint/1"
 
@@ -32,11 +33,15 @@ public struct Checkpoint {
     public var lossHistory: [Float]
     public var validationHistory: [Float]
     public var optimizerState: [String: Tensor]
+    /// Operating points from held-out normal images (`model calibrate`); nil until calibrated.
+    public var calibration: Calibration?
 
     public init(config: RLRConfig, backbone: BackboneIdentity, categories: [String], network: RLRNetwork,
-                lossHistory: [Float], validationHistory: [Float] = [], optimizerState: [String: Tensor] = [:]) {
+                lossHistory: [Float], validationHistory: [Float] = [], optimizerState: [String: Tensor] = [:],
+                calibration: Calibration? = nil) {
         self.config = config; self.backbone = backbone; self.categories = categories; self.network = network
         self.lossHistory = lossHistory; self.validationHistory = validationHistory; self.optimizerState = optimizerState
+        self.calibration = calibration
     }
 
     /// Writes the checkpoint atomically (temp file + rename): a crash or a full disk never leaves a half-written file.
@@ -54,13 +59,14 @@ public struct Checkpoint {
         }
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
-        let metadata = [
+        var metadata = [
             "format": Checkpoint.format,
             "config": String(decoding: try encoder.encode(config), as: UTF8.self),
             "backbone": String(decoding: try encoder.encode(backbone), as: UTF8.self),
             "categories": String(decoding: try encoder.encode(categories), as: UTF8.self),
             "epochs_done": String(lossHistory.count),
         ]
+        if let calibration { metadata["calibration"] = String(decoding: try encoder.encode(calibration), as: UTF8.self) }
         return SafeTensors.encode(.init(tensors: tensors, metadata: metadata))
     }
 
@@ -87,6 +93,7 @@ public struct Checkpoint {
         let config = try decode(RLRConfig.self, "config")
         let backbone = try decode(BackboneIdentity.self, "backbone")
         let categories = try decode([String].self, "categories")
+        let calibration = contents.metadata["calibration"] == nil ? nil : try decode(Calibration.self, "calibration")
         if let expected = expectedBackbone, expected != backbone {
             throw fail("trained on \(describe(backbone)), but the features come from \(describe(expected))")
         }
@@ -106,7 +113,8 @@ public struct Checkpoint {
         do { try network.load(stateDict: model) } catch { throw fail(String(describing: error)) }
         return Checkpoint(config: config, backbone: backbone, categories: categories, network: network,
                           lossHistory: contents.tensors["history.loss"]?.toArray() ?? [],
-                          validationHistory: contents.tensors["history.validation_loss"]?.toArray() ?? [], optimizerState: optimizer)
+                          validationHistory: contents.tensors["history.validation_loss"]?.toArray() ?? [], optimizerState: optimizer,
+                          calibration: calibration)
     }
 
     /// A lower bound of the parameters of the network `config` builds over `backbone` (per level: the

@@ -66,8 +66,24 @@ public final class Detector {
 
     /// Unsmoothed anomaly maps `[N, S, S]` and image scores (max of the Gaussian-smoothed map).
     public func score(tokens: [Tensor]) -> (maps: Tensor, scores: [Float]) {
-        let maps = network.anomalyMap(tokens)
-        return (maps, Detector.imageScores(maps, sigma: network.config.blurSigma))
+        let explanation = explain(tokens: tokens)
+        return (explanation.maps, explanation.scores)
+    }
+
+    /// Everything the detector computes for a batch: the tokens per level (what the heads see), each
+    /// level's reconstruction, cosines and token scores, the unsmoothed maps `[N, S, S]` and the image scores.
+    public struct Explanation {
+        public var tokens: [Tensor]
+        public var levels: [RLRNetwork.LevelOutput]
+        public var maps: Tensor
+        public var scores: [Float]
+    }
+
+    /// The explanation of tokens `[N, h*w, C]` per level (the path `score` and evaluation take).
+    public func explain(tokens: [Tensor]) -> Explanation {
+        let levels = network.levelOutputs(tokens)
+        let maps = network.anomalyMap(levels)
+        return Explanation(tokens: tokens, levels: levels, maps: maps, scores: Detector.imageScores(maps, sigma: network.config.blurSigma))
     }
 
     /// Image score per map `[N, S, S]`: max of the map blurred with a Gaussian of `sigma` (truncate 4).

@@ -47,7 +47,10 @@ public enum ModelCommands {
         CommandSpec(
             path: ["model", "eval"], abstract: "Evaluates a model per category on a dataset's test split (I-AUROC, P-AUROC, AUPRO, AP, F1-max).",
             discussion: "Prints the per-category table and the mean over categories; metrics a category cannot support (pixel "
-                + "metrics without masks) are null. --json writes {protocol, categories, mean, timing_s}.",
+                + "metrics without masks) are null. A calibrated model (`model calibrate`) also gets its operating point per "
+                + "category: FPR, TPR and precision of the image and pixel decisions at the stored thresholds. "
+                + "--json writes {protocol, categories (with operating_point when calibrated), mean, timing_s, images (path, "
+                + "category, defect, anomalous, score, map per test image: what `plot grid` reads)}.",
             options: [
                 modelOption, DataCommands.root, DataCommands.categories, DataCommands.layout,
                 OptionSpec("json", .path, default: .nil, help: "Write the results as JSON here.", completion: .files(["json"])),
@@ -56,18 +59,9 @@ public enum ModelCommands {
             ],
             examples: ["model eval --model synthetic.safetensors --root synthetic --categories washer --json synthetic-eval.json"],
             run: evaluate),
-        CommandSpec(
-            path: ["model", "predict"], abstract: "Anomaly maps and scores for images or folders of images.",
-            discussion: "For each image writes <name>.npy (the unsmoothed map, [S, S]) and <name>.png (the smoothed map over the "
-                + "image) into --out, plus scores.json with every image's score; returns the scores as a record.",
-            arguments: [ArgumentSpec("inputs", .path, variadic: true, help: "Image files or folders of images.")],
-            options: [
-                modelOption,
-                OptionSpec("out", short: "o", .path, help: "Folder for the outputs (created if needed).", completion: .directories),
-            ],
-            examples: ["model predict synthetic/washer/test/scratch --model synthetic.safetensors --out predictions"],
-            run: predict),
-    ]
+        Prediction.command,
+        CalibrateCommand.command,
+    ] + ExploreCommands.commands
 
     // MARK: Train
 
@@ -134,7 +128,7 @@ public enum ModelCommands {
         } else {
             inv.print("saved \(out)")
         }
-        return .object(ModelObject(path: out, checkpoint: final))
+        return .object(ModelObject(path: out, checkpoint: final, detector: detector))
     }
 
     /// The configuration from --preset and the overriding options.
@@ -175,26 +169,33 @@ public enum ModelCommands {
     /// The detector of a checkpoint, with its backbone.
     static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
         let checkpoint = try Checkpoint.load(path)
+        return (try detector(of: checkpoint, path: path), checkpoint)
+    }
+
+    /// The detector of a loaded checkpoint, with its backbone (`path` names the file in errors).
+    static func detector(of checkpoint: Checkpoint, path: String) throws -> Detector {
         let backbone = try BackboneRegistry.make(checkpoint.backbone.name)
         let identity = try Detector.identity(of: backbone, taps: checkpoint.backbone.taps, imageSize: checkpoint.backbone.imageSize)
         guard identity == checkpoint.backbone else {
             throw RLRError.incompatibleCheckpoint("\(path): its backbone \(checkpoint.backbone.name) now declares other taps than it was trained with")
         }
-        return (Detector(backbone: backbone, identity: identity, network: checkpoint.network), checkpoint)
+        return Detector(backbone: backbone, identity: identity, network: checkpoint.network)
     }
 
     static func evaluate(_ inv: Invocation) throws -> Value {
-        let (detector, _) = try loadDetector(try inv.path("model"))
+        let (detector, checkpoint) = try loadDetector(try inv.path("model"))
         let dataset = try DataCommands.open(inv)
         let mapsFolder = inv.has("maps") ? try inv.path("maps") : nil
         if let mapsFolder { try FileManager.default.createDirectory(atPath: mapsFolder, withIntermediateDirectories: true) }
-        let evaluation = try Evaluation.run(detector, on: dataset, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
+        let mapPath = { (sample: Sample) -> String? in
+            mapsFolder.map { "\($0)/\(sample.category.replacingOccurrences(of: "/", with: "-"))_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy" }
+        }
+        let evaluation = try Evaluation.run(detector, on: dataset, calibration: checkpoint.calibration, progress: { inv.progress("scoring \($0)", done: $1, total: $2) },
                                             shouldStop: { inv.context.interrupt.isSet }) { sample, map, _ in
-            guard let mapsFolder else { return }
-            let name = "\(sample.category.replacingOccurrences(of: "/", with: "-"))_\(sample.defect)_\((sample.fileName as NSString).deletingPathExtension).npy"
-            try NPY.write(map, to: mapsFolder + "/" + name)
+            if let path = mapPath(sample) { try NPY.write(map, to: path) }
         }
         inv.print(evaluation.report.table())
+        if let calibration = checkpoint.calibration, let table = evaluation.operatingPointTable(fpr: calibration.fpr) { inv.print(table) }
         inv.print(String(format: "features %.1f s, scoring %.1f s", evaluation.featureSeconds, evaluation.scoringSeconds))
         if inv.has("json") {
             let path = try inv.path("json")
@@ -202,88 +203,19 @@ public enum ModelCommands {
                 "image_size": detector.identity.imageSize, "backbone": detector.identity.name, "taps": detector.identity.taps,
                 "image_score": "max of the Gaussian-smoothed map (sigma \(detector.network.config.blurSigma), truncate 4)",
                 "pixel_metrics_on": "unsmoothed map", "epoch": "last", "mask_threshold": 0.5,
-            ]), to: path)
+            ], mapPath: mapPath), to: path)
             inv.print("wrote \(path)")
         }
         return .record(Record(evaluation.report.categories.map { row in
-            (row.category, .record(Record([("image_auroc", row.imageAUROC.map(Value.double) ?? .nil),
-                                           ("pixel_auroc", row.pixelAUROC.map(Value.double) ?? .nil),
-                                           ("aupro", row.aupro.map(Value.double) ?? .nil)])))
+            var fields = Record([("image_auroc", row.imageAUROC.map(Value.double) ?? .nil),
+                                 ("pixel_auroc", row.pixelAUROC.map(Value.double) ?? .nil),
+                                 ("aupro", row.aupro.map(Value.double) ?? .nil)])
+            if let point = evaluation.operatingPoints[row.category] {
+                fields["image_fpr"] = point.image.fpr.map(Value.double) ?? .nil
+                fields["image_tpr"] = point.image.tpr.map(Value.double) ?? .nil
+                fields["image_precision"] = point.image.precision.map(Value.double) ?? .nil
+            }
+            return (row.category, .record(fields))
         }))
-    }
-
-    /// Each overlay spans its own map's range, to show where an image looks most anomalous; how
-    /// anomalous the image is overall is its score in scores.json.
-    static let overlayStyle = HeatmapStyle(colormap: .jet, range: .perMap, alpha: 0.5)
-
-    static func predict(_ inv: Invocation) throws -> Value {
-        let (detector, _) = try loadDetector(try inv.path("model"))
-        let out = try inv.path("out")
-        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-        var samples: [Sample] = []
-        for input in try inv.list("inputs") {
-            guard case .string(let path) = input else { continue }
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: path, isDirectory: &isFolder) else {
-                throw CommandError.badArgument(name: "inputs", reason: "\(path) does not exist")
-            }
-            samples += isFolder.boolValue ? try Dataset.folder(path).samples
-                : [Sample(path: path, category: "", split: .test, defect: "", label: .unknown)]
-        }
-        let dataset = Dataset(root: "", layout: "files", samples: samples)
-        var scores: [(String, Value)] = []
-        let size = detector.identity.imageSize
-        for start in stride(from: 0, to: samples.count, by: 16) {
-            let chunk = Array(start..<Swift.min(samples.count, start + 16))
-            let batch = try dataset.load(chunk, size: size, normalization: .unit)
-            let (maps, batchScores) = detector.score(tokens: try detector.tokens(batch.images))
-            for (i, sample) in batch.samples.enumerated() {
-                let name = (sample.fileName as NSString).deletingPathExtension
-                let map = maps.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous()
-                try NPY.write(map, to: "\(out)/\(name).npy")
-                let image = try Image(tensor: batch.images.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous(), normalization: .unit)
-                let smoothed = try AnomalyMap(map.gaussianBlur(sigma: detector.network.config.blurSigma))
-                try Heatmap.overlay(smoothed, on: image, style: overlayStyle).writePNG(to: "\(out)/\(name).png")
-                scores.append((sample.path, .double(Double(batchScores[i]))))
-            }
-            inv.progress("predict", done: chunk.last! + 1, total: samples.count)
-            try inv.checkInterrupted()
-        }
-        let json = try JSONSerialization.data(withJSONObject: Dictionary(uniqueKeysWithValues: scores.map { ($0.0, $0.1.number ?? 0) }),
-                                              options: [.prettyPrinted, .sortedKeys])
-        try AtomicFile.write(json, to: out + "/scores.json")
-        inv.print("wrote maps, overlays and scores.json for \(samples.count) images to \(out)")
-        return .record(Record(scores))
-    }
-}
-
-/// A trained model as a language value.
-public final class ModelObject: ScriptObject, @unchecked Sendable {
-    public let path: String
-    public let checkpoint: Checkpoint
-
-    init(path: String, checkpoint: Checkpoint) {
-        self.path = path
-        self.checkpoint = checkpoint
-    }
-
-    public var typeName: String { "model" }
-    public var summary: String {
-        let c = checkpoint.config
-        return "RLR model \(path): \(checkpoint.backbone.name) \(checkpoint.backbone.taps.joined(separator: ",")), "
-            + "D \(c.dims.map(String.init).joined(separator: "/")), \(c.layers) layers, \(checkpoint.lossHistory.count) epochs"
-            + (checkpoint.lossHistory.last.map { String(format: ", loss %.4f", $0) } ?? "")
-            + ", categories \(checkpoint.categories.joined(separator: ","))"
-    }
-    public var memberNames: [String] { ["path", "epochs", "loss", "validation_loss", "categories"] }
-    public func member(_ name: String) -> Value? {
-        switch name {
-        case "path": return .string(path)
-        case "epochs": return .int(checkpoint.lossHistory.count)
-        case "loss": return .tensor(Tensor(shape: [checkpoint.lossHistory.count], data: checkpoint.lossHistory))
-        case "validation_loss": return .tensor(Tensor(shape: [checkpoint.validationHistory.count], data: checkpoint.validationHistory))
-        case "categories": return .list(checkpoint.categories.map { .string($0) })
-        default: return nil
-        }
     }
 }

@@ -95,19 +95,48 @@ public final class RLRNetwork: Module {
 
     /// Per-token anomaly score `mean_c (F - Y)² + 1 - cos(F_n, Y_n)`, `[B, N]`.
     public static func tokenScores(_ output: Tensor, _ target: Tensor, epsilon: Float = 1e-8) -> Tensor {
+        tokenTerms(output, target, epsilon: epsilon).scores
+    }
+
+    /// The cosine `cos(F_n, Y_n)` and the score `mean_c (F - Y)² + 1 - cos` of every token, `[B, N]` each.
+    static func tokenTerms(_ output: Tensor, _ target: Tensor, epsilon: Float) -> (cosine: Tensor, scores: Tensor) {
         let difference = output - target
-        return (difference * difference).mean(axis: -1) + (1 - output.cosineSimilarity(target, epsilon: epsilon))
+        let cosine = output.cosineSimilarity(target, epsilon: epsilon)
+        return (cosine, (difference * difference).mean(axis: -1) + (1 - cosine))
+    }
+
+    /// What one level makes of a batch of tokens: the reconstruction `[B, N, C]`, and per token the
+    /// cosine to the input and the anomaly score `[B, N]`.
+    public struct LevelOutput {
+        public var reconstruction: Tensor
+        public var cosine: Tensor
+        public var scores: Tensor
+    }
+
+    /// Every level's reconstruction, cosines and token scores (no gradients): what `anomalyMap` averages.
+    public func levelOutputs(_ tokens: [Tensor]) -> [LevelOutput] {
+        withNoGrad {
+            zip(levels, tokens).map { level, target in
+                let reconstruction = level(target)
+                let (cosine, scores) = RLRNetwork.tokenTerms(reconstruction, target, epsilon: config.cosineEpsilon)
+                return LevelOutput(reconstruction: reconstruction, cosine: cosine, scores: scores)
+            }
+        }
     }
 
     /// Pixel anomaly map `[B, S, S]` (S = image size): per-level token scores, bilinear
     /// (align_corners) to S x S, mean over levels. Not smoothed.
     public func anomalyMap(_ tokens: [Tensor]) -> Tensor {
+        anomalyMap(levelOutputs(tokens))
+    }
+
+    /// The anomaly map `[B, S, S]` of already computed level outputs.
+    public func anomalyMap(_ outputs: [LevelOutput]) -> Tensor {
         withNoGrad {
             let size = config.imageSize
             var sum: Tensor? = nil
-            for (level, target) in zip(levels, tokens) {
-                let scores = RLRNetwork.tokenScores(level(target), target, epsilon: config.cosineEpsilon)
-                let grid = scores.reshaped([target.shape[0], 1, level.side, level.side])
+            for (level, output) in zip(levels, outputs) {
+                let grid = output.scores.reshaped([output.scores.shape[0], 1, level.side, level.side])
                 let upsampled = grid.interpolateBilinear(size: (size, size), alignCorners: true).squeezed(1)
                 sum = sum.map { $0 + upsampled } ?? upsampled
             }

@@ -96,6 +96,7 @@ enum Operators {
         case "-": return .tensor(x - y)
         case "*": return .tensor(x * y)
         case "/": return .tensor(x / y)
+        case "**": return .tensor(x.pow(y))
         default: throw Failure(message: "'\(op)' is not defined for tensors")
         }
     }

@@ -43,7 +43,7 @@ final class ExamplesTests: XCTestCase {
         XCTAssertGreaterThan(count, 20)
     }
 
-    /// The input files examples name that no example writes: tensors, a loss history.
+    /// The input files examples name that no example writes: tensors, a loss history, a reconstructed level.
     private func writeExampleInputs() throws {
         var generator = RandomGenerator(seed: 1)
         try NPY.write(Tensor.rand([2, 3, 64, 64], generator: &generator), to: "images.npy")
@@ -52,6 +52,9 @@ final class ExamplesTests: XCTestCase {
         try NPY.write(Tensor.rand([20], generator: &generator), to: "scores.npy")
         try NPY.write(Tensor(shape: [20], data: (0..<20).map { Float($0 % 2) }), to: "labels.npy")
         try NPY.write(Tensor(shape: [10], data: (1...10).map { 1 / Float($0) }), to: "loss.npy")
+        try NPY.write(Tensor.randn([16, 8, 8], generator: &generator), to: "features.npy")
+        try NPY.write(Tensor.randn([16, 8, 8], generator: &generator), to: "reconstruction.npy")
+        try NPY.write(Tensor.rand([8, 8], generator: &generator), to: "level-map.npy")
         try Data(#"{"train": [0.9, 0.6, 0.4], "val": [1.0, 0.7, 0.6]}"#.utf8).write(to: URL(fileURLWithPath: "history.json"))
     }
 
@@ -77,6 +80,32 @@ final class ExampleScriptTests: XCTestCase {
             caught: 'tensor randn' has no option --seeed (did you mean '--seed'?)
 
             """)
+    }
+}
+
+/// examples/explore.rlr on its small synthetic dataset: every step runs and writes its files.
+final class ExploreScriptTests: XCTestCase {
+    func testExploreScript() throws {
+        let root = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let path = root.appendingPathComponent("examples/explore.rlr").path
+        let out = FileManager.default.temporaryDirectory.appendingPathComponent("rlr-explore-\(UUID().uuidString)").path
+        defer { try? FileManager.default.removeItem(atPath: out) }
+        let printed = Printed()
+        let interpreter = try Interpreter(libraries: Library.all, output: { printed.append($0) }, interrupt: InterruptFlag())
+        interpreter.setVariable("args", .list([.string(out)]))
+        do { try interpreter.run(SourceFile(name: path, text: try String(contentsOfFile: path, encoding: .utf8))) } catch {
+            if "\(error)".contains("no weights for efficientnet-lite0") { throw XCTSkip("EfficientNet-Lite0 weights unavailable (run scripts/setup)") }
+            throw error
+        }
+        for line in ["levels: 2, taps [\"s8\" \"s16\"]", "level 1 (s16): features [112 16 16]", "channels with the largest error tensor [3]",
+                     "worst token at row", "pixels of the scratch image above anything in the good one", "Operating point at the calibrated thresholds",
+                     "of 6 images; masks and outlines in"] {
+            XCTAssertTrue(printed.text.contains(line), "missing '\(line)' in:\n\(printed.text)")
+        }
+        for file in ["recon.png", "map.png", "map-difference.png", "grid.png", "eval.json", "predictions/predictions.json",
+                     "predictions/scratch/000.png.mask.png", "predictions/good/003.png.overlay.png"] {
+            XCTAssertTrue(FileManager.default.fileExists(atPath: out + "/" + file), file)
+        }
     }
 }
 

@@ -2,6 +2,7 @@ import XCTest
 import Commands
 import Datasets
 import Imaging
+import Kernels
 import Library
 import Plots
 import Tensors
@@ -54,6 +55,19 @@ final class PlotCommandsTests: XCTestCase {
                       to: "loss.npy")
         let records = (1...30).map { "{\"epoch\": \($0), \"loss\": \(0.9 * exp(-Double($0) / 8) + 0.05), \"val_loss\": \(0.95 * exp(-Double($0) / 10) + 0.09)}" }
         try Data(("[" + records.joined(separator: ", ") + "]").utf8).write(to: URL(fileURLWithPath: "history.json"))
+        // A level of a reconstruction (features, a reconstruction that misses one corner, the error map), and an evaluation.
+        var generator = RandomGenerator(seed: 2)
+        let features = Tensor.randn([16, 8, 8], generator: &generator)
+        let reconstruction = features * (Tensor.arange(0, 64).reshaped([8, 8]) .< 40)
+        try NPY.write(features, to: "features.npy")
+        try NPY.write(reconstruction, to: "reconstruction.npy")
+        try NPY.write(((features - reconstruction) * (features - reconstruction)).mean(axes: [0]), to: "level-map.npy")
+        let images = try Dataset.mvtec(root: "synthetic").subset(split: .test).samples.enumerated().map { index, sample -> [String: Any] in
+            ["path": sample.path, "category": sample.category, "defect": sample.defect, "anomalous": sample.label == .anomalous,
+             "score": Double(index % 5), "map": sample.defect == "stain" ? "map.npy" : NSNull()]
+        }
+        let evaluation: [String: Any] = ["images": images, "categories": ["washer": ["image_auroc": 0.8, "pixel_auroc": 0.9, "aupro": 0.7]]]
+        try JSONSerialization.data(withJSONObject: evaluation).write(to: URL(fileURLWithPath: "synthetic-eval.json"))
     }
 
     /// Every example runs in a folder holding its inputs, returns a plot object, and writes a PNG of that size.

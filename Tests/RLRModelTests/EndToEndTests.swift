@@ -53,7 +53,10 @@ final class EndToEndTests: XCTestCase {
         }
 
         let json = try XCTUnwrap(JSONSerialization.jsonObject(with: evaluation.json(protocol: ["image_size": 64])) as? [String: Any])
-        XCTAssertEqual(Set(json.keys), ["protocol", "categories", "mean", "timing_s"])
+        XCTAssertEqual(Set(json.keys), ["protocol", "categories", "mean", "timing_s", "images"])
+        let images = try XCTUnwrap(json["images"] as? [[String: Any]])
+        XCTAssertEqual(images.count, 4 + 3 * 2)
+        XCTAssertEqual(Set(images[0].keys), ["path", "category", "defect", "anomalous", "score", "map"])
         let granite = try XCTUnwrap((json["categories"] as? [String: Any])?["granite"] as? [String: Any])
         for key in ["image_auroc", "pixel_auroc", "aupro", "image_ap", "pixel_ap", "image_f1max", "pixel_f1max", "n_good", "n_anomalous"] {
             XCTAssertNotNil(granite[key], key)

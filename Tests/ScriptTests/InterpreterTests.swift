@@ -132,6 +132,10 @@ final class InterpreterTests: XCTestCase {
             XCTAssertEqual(($0 as? Diagnostic)?.message, "shapes [3] and [2] do not broadcast for '+'")
         }
         XCTAssertEqual(try registry.run(SourceFile(name: "t", text: "(vec [[1 2 3]]).shape")), .list([.int(1), .int(3)]))
+        guard case .tensor(let p) = try registry.run(SourceFile(name: "t", text: "(vec [1 2 3]) ** 2 + 2 ** (vec [0 1 2])")) else {
+            return XCTFail("not a tensor")
+        }
+        XCTAssertEqual(p.toArray(), [1 + 1, 4 + 2, 9 + 4])
     }
 
     func testBuiltins() throws {
