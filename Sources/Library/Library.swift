@@ -23,6 +23,8 @@ public enum Library {
         ("metric", MetricCommands.commands),
         ("plot", PlotCommands.commands),
         ("model", ModelCommands.commands),
+        ("attention", AttentionCommands.commands),
+        ("plugin", PluginCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

@@ -14,6 +14,7 @@ public final class RLRNetwork: Module {
         guard channels.count == sides.count, sides.count == config.dims.count else {
             throw RLRError.invalidConfig("\(channels.count) channel counts, \(sides.count) sides and \(config.dims.count) hidden sizes must agree")
         }
+        guard !config.blocks.isEmpty else { throw RLRError.invalidConfig("an encoder layer needs at least one attention block") }
         guard config.dims.allSatisfy({ $0 % config.heads == 0 }) else {
             throw RLRError.invalidConfig("hidden sizes \(config.dims) must be divisible by \(config.heads) heads")
         }
