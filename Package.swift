@@ -85,5 +85,8 @@ let package = Package(
         .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
         // REPL and executable: shell form, scripts, reports, piped sessions, a real terminal via tmux.
         .testTarget(name: "REPLTests", dependencies: ["rlr"]),
+        // Plugins: builds plugins/* and fixture plugins, loads them (refusals, training with a plugin block, scaffold).
+        .testTarget(name: "PluginsTests", dependencies: ["rlr", "Library", "RLRModel", core], exclude: ["Fixtures"],
+                    swiftSettings: numeric),
     ]
 )
