@@ -8,18 +8,21 @@ import RLRModel
 public enum PluginCommands {
     public static let commands: [CommandSpec] = [
         CommandSpec(
-            path: ["plugin", "load"], abstract: "Loads a plugin (a shared library built against this rlr's Core).",
+            path: ["plugin", "load"], abstract: "Loads a plugin (a shared library built against this rlr's Core), or every .so in a folder.",
             discussion: "Its backbones, attention blocks and commands are available at once. A file that is not a plugin, "
                 + "one built against another plugin API version, a name already registered or a failing registration is "
-                + "refused with the reason; nothing of it is registered then. Plugins are never unloaded.",
-            arguments: [ArgumentSpec("path", .path, help: "The plugin's .so file.", completion: .files(["so"]))],
-            examples: ["plugin load plugins/dilated-attention/.build/release/libDilatedAttention.so"],
+                + "refused with the reason; nothing of it is registered then. Plugins are never unloaded. Returns the "
+                + "loaded plugins (as `plugin list` shows them); with a folder, loading stops at the first refusal. Example: "
+                + "`plugin load plugins/dilated-attention/.build/release/libDilatedAttention.so`.",
+            arguments: [ArgumentSpec("path", .path, help: "The plugin's .so file, or a folder of them.", completion: .files(["so"]))],
+            examples: ["plugin load plugins"],
             run: { inv in
                 guard let host = inv.context.host as? any CommandRegistryHost else {
                     throw CommandError.failed("plugin load needs an interpreter to add the plugin's commands to")
                 }
-                let plugin = try load(try inv.path("path"), into: host.registry)
-                return record(plugin)
+                let path = try inv.path("path")
+                let files = PluginHost.isFolder(path) ? PluginHost.libraries(in: path) : [path]
+                return .list(try files.map { record(try load($0, into: host.registry)) })
             }),
         CommandSpec(
             path: ["plugin", "list"], abstract: "Loaded plugins: name, version, file and what each registered.",

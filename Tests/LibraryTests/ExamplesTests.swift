@@ -53,6 +53,8 @@ final class ExamplesTests: XCTestCase {
         try NPY.write(Tensor(shape: [20], data: (0..<20).map { Float($0 % 2) }), to: "labels.npy")
         try NPY.write(Tensor(shape: [10], data: (1...10).map { 1 / Float($0) }), to: "loss.npy")
         try Data(#"{"train": [0.9, 0.6, 0.4], "val": [1.0, 0.7, 0.6]}"#.utf8).write(to: URL(fileURLWithPath: "history.json"))
+        // `plugin load plugins`: a folder of plugins (empty here; PluginsTests load real ones).
+        try FileManager.default.createDirectory(atPath: "plugins", withIntermediateDirectories: true)
     }
 
     func testEveryLibraryCommandHasAnExample() {

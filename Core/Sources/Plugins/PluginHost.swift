@@ -85,14 +85,18 @@ public enum PluginHost {
         let config = environment["XDG_CONFIG_HOME"].flatMap { $0.isEmpty ? nil : $0 }
             ?? ((environment["HOME"] ?? NSHomeDirectory()) + "/.config")
         entries.append(config + "/rlr/plugins")
-        var paths: [String] = []
-        for entry in entries {
-            var isFolder: ObjCBool = false
-            guard FileManager.default.fileExists(atPath: entry, isDirectory: &isFolder) else { continue }
-            if !isFolder.boolValue { paths.append(entry); continue }
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: entry)) ?? []
-            paths += names.filter { $0.hasSuffix(".so") }.sorted().map { entry + "/" + $0 }
-        }
-        return paths
+        return entries.flatMap { entry in isFolder(entry) ? libraries(in: entry) : FileManager.default.fileExists(atPath: entry) ? [entry] : [] }
+    }
+
+    /// Whether `path` is a folder.
+    public static func isFolder(_ path: String) -> Bool {
+        var folder: ObjCBool = false
+        return FileManager.default.fileExists(atPath: path, isDirectory: &folder) && folder.boolValue
+    }
+
+    /// The shared libraries (`*.so`) directly in `folder`, sorted by name.
+    public static func libraries(in folder: String) -> [String] {
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: folder)) ?? []
+        return names.filter { $0.hasSuffix(".so") }.sorted().map { (folder as NSString).appendingPathComponent($0) }
     }
 }
