@@ -1,5 +1,6 @@
 @_exported import Plugins
 import Tensors
+import Weights
 
 // The backbone contract (Backbone, FeatureTap, ImageScaling) lives in RLRCore's Plugins module, which
 // plugins share; this module re-exports it.
@@ -25,8 +26,9 @@ public enum BackboneError: Error, CustomStringConvertible, Equatable {
 
 /// Backbones by name (`Registries.backbones`), with the built-in EfficientNet-Lite0/1/2 registered first.
 public enum BackboneRegistry {
-    /// Registers the built-ins through the same call as plugins; runs once.
+    /// Registers the built-ins through the same call as plugins (and gives plugins the weights reader); runs once.
     private static let builtIns: Void = {
+        HostServices.install { path in try Weights.load(path: path).entries.mapValues(\.tensor) }
         for variant in EfficientNetLite.variants {
             try? Registries.backbones.register(variant) { path in try EfficientNetLite(name: variant, weightsPath: path) }
         }
