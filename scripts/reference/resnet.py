@@ -8,6 +8,7 @@ Saved per variant: <name>.pth (the state dict, float16 weights to keep the files
 runs on the same rounded values in float32) and <name>-layerK.npy (the four stage outputs for
 input.npy, [2, 3, 40, 40] in [0, 1], ImageNet-normalised first as the plugin does for unit-range input).
     $(../shared/peers/setup.sh) scripts/reference/resnet.py Tests/PluginsTests/Fixtures/resnet
+With --bench DIR [BATCH] it times torch instead (scripts/bench-resnet puts rlr next to it).
 """
 import os
 import sys
@@ -118,5 +119,33 @@ def main(out):
         print(name, {tap: tuple(v.shape) for tap, v in outputs.items()})
 
 
+def bench(out, batch, repeat=10, warmup=2):
+    """Full-width random resnet18 and resnet50 (<out>/<name>.pth) and torch's forward time to layer3
+    (taps layer2,layer3) for a batch at 256x256, 2 threads: JSON lines like rlr-bench's."""
+    import json
+    import time
+    torch.set_num_threads(2)
+    os.makedirs(out, exist_ok=True)
+    images = torch.rand(batch, 3, 256, 256)
+    for name in ["resnet18", "resnet50"]:
+        block, blocks, _, width_factor = VARIANTS[name]
+        model = ResNet(block, blocks, 64, width_factor).eval()
+        torch.save(model.state_dict(), os.path.join(out, f"{name}.pth"))
+        model.layer4 = nn.Identity()
+        times = []
+        with torch.no_grad():
+            for i in range(warmup + repeat):
+                start = time.perf_counter()
+                model(images)
+                if i >= warmup:
+                    times.append((time.perf_counter() - start) * 1e3)
+        times.sort()
+        print(json.dumps({"case": f"backbone_b{batch}", "impl": "torch", "backbone": name, "taps": "layer2,layer3",
+                          "median_ms": times[len(times) // 2], "min_ms": times[0]}))
+
+
 if __name__ == "__main__":
-    main(sys.argv[1])
+    if sys.argv[1] == "--bench":
+        bench(sys.argv[2], int(sys.argv[3]) if len(sys.argv) > 3 else 8)
+    else:
+        main(sys.argv[1])
