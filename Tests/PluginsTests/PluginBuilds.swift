@@ -36,18 +36,23 @@ enum PluginBuilds {
     /// Fixtures/<name>.swift compiled into a plugin against the host's modules and libRLRCore.so (once per run).
     static func fixture(_ name: String) throws -> String {
         try once("fixture " + name) {
-            let build = hostBuild.path
-            let out = NSTemporaryDirectory() + "rlr-plugin-fixtures-\(getpid())"
-            try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
-            let library = "\(out)/lib\(name).so"
-            try run("swiftc", ["-emit-library", "-module-name", name, "-I", build + "/Modules",
-                               "-Xcc", "-fmodule-map-file=" + checkout.appendingPathComponent("Core/Sources/COpenBLAS/module.modulemap").path,
-                               "-Xcc", "-fmodule-map-file=\(build)/CVectorMath.build/module.modulemap",
-                               "-L", build, "-lRLRCore", "-Xlinker", "-rpath", "-Xlinker", build,
-                               checkout.appendingPathComponent("Tests/PluginsTests/Fixtures/\(name).swift").path, "-o", library],
-                in: checkout)
-            return library
+            try compile(checkout.appendingPathComponent("Tests/PluginsTests/Fixtures/\(name).swift").path, module: name)
         }
+    }
+
+    /// One Swift file compiled with `swiftc` into a plugin against the host's modules and libRLRCore.so
+    /// (the out-of-tree build of docs/plugins.md); returns the library's path.
+    static func compile(_ source: String, module: String) throws -> String {
+        let build = hostBuild.path
+        let out = NSTemporaryDirectory() + "rlr-plugin-fixtures-\(getpid())"
+        try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
+        let library = "\(out)/lib\(module).so"
+        try run("swiftc", ["-emit-library", "-module-name", module, "-I", build + "/Modules",
+                           "-Xcc", "-fmodule-map-file=" + checkout.appendingPathComponent("Core/Sources/COpenBLAS/module.modulemap").path,
+                           "-Xcc", "-fmodule-map-file=\(build)/CVectorMath.build/module.modulemap",
+                           "-L", build, "-lRLRCore", "-Xlinker", "-rpath", "-Xlinker", build, source, "-o", library],
+            in: checkout)
+        return library
     }
 
     private static func once(_ key: String, _ make: () throws -> String) throws -> String {

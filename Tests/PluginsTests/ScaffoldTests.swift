@@ -35,4 +35,26 @@ final class ScaffoldTests: XCTestCase {
         let without = try RLR.run(["model", "eval", "--model", "m.safetensors", "--root", "syn"], in: folder)
         XCTAssertTrue(without.stderr.contains("it was trained with patch-colours from plugin patch-colours 0.1.0"), without.stderr)
     }
+
+    /// The attention and command scaffolds compile (their source, with swiftc against this build) and
+    /// register what they say.
+    func testAttentionAndCommandScaffoldsCompileAndLoad() throws {
+        let folder = NSTemporaryDirectory() + "rlr-scaffolds-\(getpid())"
+        try? FileManager.default.removeItem(atPath: folder)
+        defer { try? FileManager.default.removeItem(atPath: folder) }
+        var libraries: [String] = []
+        for (name, kind, module) in [("wide-lca", "attention", "WideLca"), ("hello-world", "command", "HelloWorld")] {
+            let written = try RLR.run(["plugin", "new", name, "--kind", kind, "--out", "\(folder)/\(name)"])
+            XCTAssertEqual(written.status, 0, written.stderr)
+            let package = try String(contentsOfFile: "\(folder)/\(name)/Package.swift", encoding: .utf8)
+            XCTAssertTrue(package.contains(".package(path: \"\(PluginBuilds.checkout.appendingPathComponent("Core").path)\")"), package)
+            libraries.append(try PluginBuilds.compile("\(folder)/\(name)/Sources/\(module)/Plugin.swift", module: module))
+        }
+        let result = try RLR.run(["--plugin", libraries[0], "--plugin", libraries[1], "-e", "print (hello-world hello rlr); attention list"])
+        XCTAssertEqual(result.status, 0, result.stderr)
+        XCTAssertTrue(result.stdout.hasPrefix("hello, rlr\n"), result.stdout)
+        XCTAssertTrue(result.stdout.contains("name: \"wide-lca\""), result.stdout)
+        let bad = try RLR.run(["plugin", "new", "Bad_Name", "--out", "\(folder)/bad"])
+        XCTAssertTrue(bad.stderr.contains("\"Bad_Name\" must be kebab-case"), bad.stderr)
+    }
 }
