@@ -91,5 +91,8 @@ let package = Package(
         .testTarget(name: "REPLTests", dependencies: ["rlr"]),
         // Fuzzing: every target briefly with fixed seeds, and one regression test per crash found.
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Weights", "RLRModel", core]),
+        // Plugins: builds plugins/* and fixture plugins, loads them (refusals, training with a plugin block, scaffold).
+        .testTarget(name: "PluginsTests", dependencies: ["rlr", "Library", "RLRModel", core], exclude: ["Fixtures"],
+                    swiftSettings: numeric),
     ]
 )

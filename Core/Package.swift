@@ -9,7 +9,7 @@ let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let package = Package(
     name: "Core",
     products: [
-        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "NN", "Commands"]),
+        .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "NN", "Commands", "Plugins"]),
     ],
     targets: [
         // CVectorMath: C for exp/erf (inlined into Swift), AVX-512 kernel variants, cpuid, the fallback GEMM.
@@ -21,5 +21,9 @@ let package = Package(
 
         // Command declarations (CommandSpec, Value, binder, registry, help): see Sources/Commands/Commands.swift.
         .target(name: "Commands", dependencies: ["Tensors"]),
+
+        // The plugin contract: backbone and attention-block registries, the plugin API version, the C entry
+        // point and the loader (PluginHost). See docs/plugins.md.
+        .target(name: "Plugins", dependencies: ["NN", "Commands"]),
     ]
 )

@@ -7,7 +7,7 @@ import Script
 /// The `rlr` executable: argument handling for scripts, `-e`, the shell form `rlr NOUN VERB ...` and the REPL.
 public enum App {
     /// Runs rlr with its command-line arguments (without the program name); returns the exit status.
-    public static func main(_ arguments: [String]) -> Int32 {
+    public static func main(_ commandLine: [String]) -> Int32 {
         Interrupts.install()
         let interpreter: Interpreter
         do {
@@ -16,6 +16,8 @@ public enum App {
             printError("rlr: \(error)")
             return 70
         }
+        let (plugins, arguments) = PluginStartup.split(commandLine)
+        PluginStartup.load(plugins, into: interpreter.registry)
         guard let first = arguments.first else {
             return session(interpreter)
         }
@@ -130,6 +132,7 @@ public enum App {
           rlr NOUN VERB [ARGS...]  run one command (rlr NOUN VERB --help for its options)
           rlr run FILE.rlr --report DIR   run a notebook script and write DIR/index.md and index.html
           rlr help --markdown      the command reference in markdown
+          rlr --plugin PATH ...    load a plugin first (repeatable; also $RLR_PLUGIN_PATH, ~/.config/rlr/plugins/)
 
         commands:
         \(Help.overview(interpreter.registry))

@@ -12,9 +12,14 @@ public enum BackboneCommands {
 
     public static let commands: [CommandSpec] = [
         CommandSpec(
-            path: ["backbone", "list"], abstract: "Names of the registered backbones.",
+            path: ["backbone", "list"], abstract: "The registered backbones and where each came from (built in, or a plugin file).",
             examples: ["backbone list"],
-            run: { _ in .list(BackboneRegistry.names.map { .string($0) }) }),
+            run: { _ in
+                .list(BackboneRegistry.names.map { name in
+                    .record(Record([("name", .string(name)),
+                                    ("source", .string(Registries.backbones.provenance(of: name)?.description ?? "built in"))]))
+                })
+            }),
         CommandSpec(
             path: ["backbone", "taps"], abstract: "The feature maps a backbone offers: name, channels, stride.",
             options: [name, weights],

@@ -1,3 +1,5 @@
+import Backbones
+import Commands
 import Kernels
 
 /// Parses `rlr-bench` arguments into a benchmark and runs it.
@@ -50,6 +52,9 @@ enum BenchmarkCommandLine {
             case "--warmup": benchmark.warmup = try integer()
             case "--repeat": benchmark.repeats = try integer()
             case "--threads": Parallel.threadCount = try integer()
+            case "--plugin":
+                BackboneRegistry.registerBuiltIns()
+                try PluginHost.load(value, commands: CommandRegistry())
             default: throw UsageError(description: "unknown option \(option)")
             }
         }

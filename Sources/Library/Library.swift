@@ -24,6 +24,8 @@ public enum Library {
         ("plot", PlotCommands.commands),
         ("model", ModelCommands.commands),
         ("system", SystemCommands.commands),
+        ("attention", AttentionCommands.commands),
+        ("plugin", PluginCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

@@ -1,5 +1,6 @@
 import Foundation
 import NN
+import Plugins
 import Tensors
 
 /// Which feature extractor produced the tokens a model was trained on; a checkpoint only scores
@@ -18,11 +19,36 @@ public struct BackboneIdentity: Codable, Equatable, Sendable {
     }
 }
 
+/// A plugin a checkpoint needs: what it provided (backbone and attention block names) when the
+/// checkpoint was written.
+public struct PluginRequirement: Codable, Equatable, Sendable {
+    public var name: String
+    public var version: String
+    /// The file it was loaded from when training (a hint; any build of the plugin will do).
+    public var file: String
+    public var provides: [String]
+
+    /// The plugins that provided `backbone` or any of `blocks` in this process.
+    public static func current(backbone: String, blocks: [AttentionBlock]) -> [PluginRequirement] {
+        var requirements: [PluginRequirement] = []
+        let used = [(Registries.backbones.provenance(of: backbone), backbone)]
+            + blocks.map { (Registries.attentionBlocks.provenance(of: $0.kind.rawValue), $0.kind.rawValue) }
+        for case let (.plugin(info)?, name) in used {
+            if let i = requirements.firstIndex(where: { $0.name == info.name }) {
+                if !requirements[i].provides.contains(name) { requirements[i].provides.append(name) }
+            } else {
+                requirements.append(PluginRequirement(name: info.name, version: info.version, file: info.file, provides: [name]))
+            }
+        }
+        return requirements
+    }
+}
+
 /// A trained (or partly trained) model in one safetensors file: network parameters (`model.*`),
 /// Adam state (`optimizer.*`, for resuming) and the per-epoch loss history (`history.loss`, and
 /// `history.validation_loss` when images were held out); the
-/// configuration, backbone identity, categories and (optional) calibration are JSON in the metadata.
-/// Written atomically.
+/// configuration, backbone identity, categories, the plugins it needs (`plugins`: name, version,
+/// what they provided) and the optional calibration are JSON in the metadata. Written atomically.
 public struct Checkpoint {
     public static let format = "rlr-checkpoint/1"
 
@@ -65,6 +91,8 @@ public struct Checkpoint {
             "backbone": String(decoding: try encoder.encode(backbone), as: UTF8.self),
             "categories": String(decoding: try encoder.encode(categories), as: UTF8.self),
             "epochs_done": String(lossHistory.count),
+            "plugins": String(decoding: try encoder.encode(PluginRequirement.current(backbone: backbone.name, blocks: config.blocks)),
+                              as: UTF8.self),
         ]
         if let calibration { metadata["calibration"] = String(decoding: try encoder.encode(calibration), as: UTF8.self) }
         return SafeTensors.encode(.init(tensors: tensors, metadata: metadata))
@@ -94,6 +122,17 @@ public struct Checkpoint {
         let backbone = try decode(BackboneIdentity.self, "backbone")
         let categories = try decode([String].self, "categories")
         let calibration = contents.metadata["calibration"] == nil ? nil : try decode(Calibration.self, "calibration")
+        let plugins = contents.metadata["plugins"] == nil ? [] : try decode([PluginRequirement].self, "plugins")
+        BuiltInAttentionBlocks.register()
+        for plugin in plugins {
+            let missing = plugin.provides.filter {
+                Registries.backbones.entry($0) == nil && Registries.attentionBlocks.entry($0) == nil
+            }
+            if !missing.isEmpty {
+                throw fail("it was trained with \(missing.joined(separator: ", ")) from plugin \(plugin.name) \(plugin.version); "
+                           + "load that plugin first (`plugin load \(plugin.file)` or `rlr --plugin \(plugin.file)`)")
+            }
+        }
         if let expected = expectedBackbone, expected != backbone {
             throw fail("trained on \(describe(backbone)), but the features come from \(describe(expected))")
         }

@@ -34,7 +34,10 @@ public enum ModelCommands {
                 OptionSpec("hold-out", .double(0...1), default: .nil,
                            help: "Fraction of each category's normal training images kept out of training; their loss is "
                                + "reported after every epoch (nothing is selected by it: the last epoch is saved)."),
-                OptionSpec("backbone", .choice(BackboneRegistry.names), default: .string("efficientnet-lite0"), help: "Feature extractor."),
+                OptionSpec("backbone", .string, default: .string("efficientnet-lite0"),
+                           help: "Feature extractor (see `backbone list`; plugins add more)."),
+                OptionSpec("blocks", .list(.string), default: .nil,
+                           help: "Attention blocks summed in each layer, NAME:WEIGHT (default lca:2,mlka:1; see `attention list`)."),
                 OptionSpec("taps", .list(.string), default: .list([.string("s8"), .string("s16")]), help: "Backbone taps, one RLR level each."),
                 OptionSpec("size", .int(32...1024), default: .int(256), help: "Image side the images are resized to."),
                 OptionSpec("resume", .bool, default: .bool(false), help: "Continue training the checkpoint at --out."),
@@ -137,6 +140,15 @@ public enum ModelCommands {
         if inv.has("epochs") { config.epochs = try inv.int("epochs") }
         if inv.has("layers") { config.layers = try inv.int("layers") }
         if inv.has("dims") { config.dims = try inv.ints("dims") }
+        if inv.has("blocks") {
+            config.blocks = try DataCommands.strings(inv, "blocks").map { text in
+                do {
+                    let block = try AttentionBlock.parse(text)
+                    _ = try BuiltInAttentionBlocks.definition(block.kind)
+                    return block
+                } catch { throw CommandError.badArgument(name: "--blocks", reason: "\(error)") }
+            }
+        }
         config.batchSize = try inv.int("batch")
         config.learningRate = Float(try inv.double("lr"))
         config.seed = UInt64(try inv.int("seed"))

@@ -1,3 +1,6 @@
+import Foundation
+import Plugins
+
 /// Hyper-parameters of an RLR model (ECCV 2024, "Reconstruct features from a Learnable Reference").
 ///
 /// Levels are ordered as the backbone taps (default stride 8, then 16). Presets: `paper` (the
@@ -56,7 +59,9 @@ public struct RLRConfig: Codable, Equatable, Sendable {
     /// The official window sizes: 5 at 16x16, 7 at 32x32, 11 at 64x64 tokens.
     public static let officialWindows: [Int: Int] = [16: 5, 32: 7, 64: 11]
 
-    /// Window size for level `level` with a `side` x `side` token grid.
+    /// Window size for level `level` with a `side` x `side` token grid: `windows[level]` when set,
+    /// else the official size for 16/32/64 and, for any other side, the official size of the nearest
+    /// official side on a log scale (ties to the smaller), capped at the largest odd k <= side.
     public func windowSize(level: Int, side: Int) throws -> Int {
         if let windows {
             guard level < windows.count, windows[level] % 2 == 1, windows[level] > 0 else {
@@ -64,24 +69,34 @@ public struct RLRConfig: Codable, Equatable, Sendable {
             }
             return windows[level]
         }
-        guard let k = RLRConfig.officialWindows[side] else {
-            throw RLRError.invalidConfig("no official window size for a \(side)x\(side) level (known: 16 -> 5, 32 -> 7, 64 -> 11); set windows explicitly")
-        }
-        return k
+        guard side > 0 else { throw RLRError.invalidConfig("level \(level) has no tokens") }
+        if let k = RLRConfig.officialWindows[side] { return k }
+        let nearest = RLRConfig.officialWindows.keys.sorted().min { a, b in
+            Swift.abs(log2(Double(a) / Double(side))) < Swift.abs(log2(Double(b) / Double(side)))
+        }!
+        return Swift.min(RLRConfig.officialWindows[nearest]!, side % 2 == 1 ? side : side - 1)
     }
 }
 
-/// One attention block summed inside an encoder layer, with its weight.
+/// One attention block summed inside an encoder layer, with its weight. Blocks are looked up by
+/// name in `Registries.attentionBlocks` (the built-ins below, and plugin blocks); in a checkpoint's
+/// configuration a block is `{"kind": NAME, "weight": W}`.
 public struct AttentionBlock: Codable, Equatable, Sendable {
-    public enum Kind: String, Codable, Sendable, CaseIterable {
+    /// A block name (encoded as the bare string).
+    public struct Kind: RawRepresentable, Codable, Hashable, Sendable, CustomStringConvertible {
+        public let rawValue: String
+        public init(rawValue: String) { self.rawValue = rawValue }
+        public init(_ name: String) { rawValue = name }
+        public var description: String { rawValue }
+
         /// Local cross attention: Q = X, K = V = R, only the k x k window (sparse).
-        case lca
+        public static let lca = Kind("lca")
         /// Masked learnable-key attention: Q = X, K = R, V = X, everything except the window.
-        case mlka
+        public static let mlka = Kind("mlka")
         /// Global cross attention to the reference: Q = X, K = V = R, no mask (ablation `ca`).
-        case ca
+        public static let ca = Kind("ca")
         /// Neighbour-masked self attention (UniAD): Q = K = V = X, window masked (ablation `msa`).
-        case msa
+        public static let msa = Kind("msa")
     }
 
     public var kind: Kind
@@ -94,6 +109,46 @@ public struct AttentionBlock: Codable, Equatable, Sendable {
 
     /// RLR's layer: 2 * LCA + 1 * MLKA.
     public static let rlr = [AttentionBlock(.lca, weight: 2), AttentionBlock(.mlka, weight: 1)]
+
+    /// Parses `NAME` or `NAME:WEIGHT` (weight 1 by default), as `--blocks` takes them.
+    public static func parse(_ text: String) throws -> AttentionBlock {
+        let parts = text.split(separator: ":", omittingEmptySubsequences: false).map(String.init)
+        guard (1...2).contains(parts.count), !parts[0].isEmpty, let weight = parts.count == 2 ? Float(parts[1]) : 1, weight.isFinite else {
+            throw RLRError.invalidConfig("block \"\(text)\" must be NAME or NAME:WEIGHT, e.g. lca:2")
+        }
+        return AttentionBlock(Kind(parts[0]), weight: weight)
+    }
+}
+
+/// The built-in attention blocks, registered in `Registries.attentionBlocks` through the same call as plugin blocks.
+public enum BuiltInAttentionBlocks {
+    private static let builtIns: Void = {
+        let blocks: [(AttentionBlock.Kind, String, @Sendable (WindowGeometry) -> AttentionForward)] = [
+            (.lca, "local cross attention: Q = X, K = V = R, the k x k window only (sparse)",
+             { g in { a, x, r in a(query: x, key: r, value: r, neighbors: g.window) } }),
+            (.mlka, "masked learnable-key attention: Q = X, K = R, V = X, all but the window",
+             { g in { a, x, r in a(query: x, key: r, value: x, additiveMask: g.outsideWindow) } }),
+            (.ca, "global cross attention: Q = X, K = V = R, no mask",
+             { _ in { a, x, r in a(query: x, key: r, value: r) } }),
+            (.msa, "neighbour-masked self attention (UniAD): Q = K = V = X, window masked",
+             { g in { a, x, _ in a(query: x, key: x, value: x, additiveMask: g.outsideWindow) } }),
+        ]
+        for (kind, summary, prepare) in blocks {
+            try? Registries.attentionBlocks.register(kind.rawValue, AttentionBlockDefinition(summary: summary, prepare: prepare))
+        }
+    }()
+
+    /// Registers lca, mlka, ca and msa (idempotent); done before any plugin loads.
+    public static func register() { builtIns }
+
+    /// The definition of block `kind`, or an error listing the known blocks.
+    public static func definition(_ kind: AttentionBlock.Kind) throws -> AttentionBlockDefinition {
+        register()
+        guard let definition = Registries.attentionBlocks.entry(kind.rawValue) else {
+            throw RLRError.invalidConfig("unknown attention block \"\(kind)\" (known: \(Registries.attentionBlocks.names.joined(separator: ", ")); plugins add more)")
+        }
+        return definition
+    }
 }
 
 /// Errors of the RLR model, naming what is wrong.

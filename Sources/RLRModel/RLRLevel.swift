@@ -1,5 +1,6 @@
 import Kernels
 import NN
+import Plugins
 import Tensors
 
 /// The RLR network of one feature level: tokens `[B, N, C]` -> reconstruction `[B, N, C]`.
@@ -23,7 +24,8 @@ public final class RLRLevel: Module {
     public let dims: Int
     public let windowSize: Int
     let positions: Tensor
-    let masks: WindowMasks
+    /// Each block's forward, prepared for this level's window geometry.
+    let forwards: [AttentionForward]
 
     public init(channels: Int, side: Int, dims: Int, window: Int, config: RLRConfig, generator: inout RandomGenerator) throws {
         self.channels = channels; self.side = side; self.dims = dims; windowSize = window
@@ -39,7 +41,8 @@ public final class RLRLevel: Module {
         norm = LayerNorm(dims, epsilon: config.layerNormEpsilon)
         projection = Linear(dims, channels, generator: &generator)
         positions = try sinCosPositionalEmbedding(height: side, width: side, dims: dims)
-        masks = WindowMasks(side: side, size: window)
+        let geometry = WindowGeometry(side: side, size: window)
+        forwards = try config.blocks.map { try BuiltInAttentionBlocks.definition($0.kind).prepare(geometry) }
     }
 
     /// `R̂ = Embed_ref(Ref) + P`, `[1, N, D]`: computed once per forward, reused by every layer.
@@ -51,7 +54,7 @@ public final class RLRLevel: Module {
     public func callAsFunction(_ tokens: Tensor) -> Tensor {
         var x = embed(tokens) + positions
         let r = embeddedReference()
-        for layer in layers { x = layer(x, reference: r, masks: masks) }
+        for layer in layers { x = layer(x, reference: r, forwards: forwards) }
         return projection(norm(x))
     }
 }

@@ -18,6 +18,7 @@ public final class RLRNetwork: Module {
             throw RLRError.invalidConfig("heads \(config.heads), layers \(config.layers), FFN multiplier \(config.ffnMultiplier), "
                                          + "channels \(channels), sides \(sides) and hidden sizes \(config.dims) must be positive")
         }
+        guard !config.blocks.isEmpty else { throw RLRError.invalidConfig("an encoder layer needs at least one attention block") }
         guard config.dims.allSatisfy({ $0 % config.heads == 0 }) else {
             throw RLRError.invalidConfig("hidden sizes \(config.dims) must be divisible by \(config.heads) heads")
         }

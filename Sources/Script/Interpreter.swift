@@ -15,7 +15,7 @@ public struct ScriptInterrupt: Error, Sendable, CustomStringConvertible {
 /// Runs rlr statements against a command registry; holds the session's variables and procedures.
 ///
 /// Not thread-safe: one interpreter runs one statement at a time (commands may use threads inside).
-public final class Interpreter: @unchecked Sendable {
+public final class Interpreter: @unchecked Sendable, CommandRegistryHost {
     public let registry: CommandRegistry
     /// At the REPL, a unique prefix of a verb is accepted (`tensor ra` for `tensor randn`); never in scripts.
     public var allowsAbbreviations = false

@@ -36,7 +36,9 @@ final class BackboneCommandsTests: XCTestCase {
     }
 
     func testListAndTaps() throws {
-        XCTAssertEqual(try run(["backbone", "list"]), .list(["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"].map { .string($0) }))
+        XCTAssertEqual(try run(["backbone", "list"]), .list(["efficientnet-lite0", "efficientnet-lite1", "efficientnet-lite2"].map {
+            .record(Record([("name", .string($0)), ("source", .string("built in"))]))
+        }))
         _ = try Reference.backbone("efficientnet-lite2")
         guard case .list(let taps) = try run(["backbone", "taps", "--name", "efficientnet-lite2"]), case .record(let s8)? = taps.dropFirst(2).first else {
             return XCTFail("expected a list of records")

@@ -56,6 +56,8 @@ final class ExamplesTests: XCTestCase {
         try NPY.write(Tensor.randn([16, 8, 8], generator: &generator), to: "reconstruction.npy")
         try NPY.write(Tensor.rand([8, 8], generator: &generator), to: "level-map.npy")
         try Data(#"{"train": [0.9, 0.6, 0.4], "val": [1.0, 0.7, 0.6]}"#.utf8).write(to: URL(fileURLWithPath: "history.json"))
+        // `plugin load plugins`: a folder of plugins (empty here; PluginsTests load real ones).
+        try FileManager.default.createDirectory(atPath: "plugins", withIntermediateDirectories: true)
     }
 
     func testEveryLibraryCommandHasAnExample() {

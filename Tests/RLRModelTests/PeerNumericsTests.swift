@@ -76,12 +76,44 @@ final class PeerNumericsTests: XCTestCase {
     }
 
     func testConfigurationErrorsAreClear() {
-        XCTAssertThrowsError(try RLRNetwork(channels: [8], sides: [12], config: RLRConfig(dims: [16], layers: 1, heads: 4))) { error in
-            XCTAssertTrue(String(describing: error).contains("no official window size for a 12x12 level"), String(describing: error))
+        XCTAssertThrowsError(try RLRNetwork(channels: [8], sides: [12], config: RLRConfig(dims: [16], layers: 1, heads: 4, windows: [4]))) { error in
+            XCTAssertTrue(String(describing: error).contains("window sizes [4] must give an odd size for level 0"), String(describing: error))
+        }
+        XCTAssertThrowsError(try RLRNetwork(channels: [8], sides: [6], config: RLRConfig(dims: [16], layers: 1, heads: 4, blocks: []))) { error in
+            XCTAssertTrue(String(describing: error).contains("an encoder layer needs at least one attention block"), String(describing: error))
+        }
+        XCTAssertThrowsError(try RLRNetwork(channels: [8], sides: [6], config: RLRConfig(dims: [16], layers: 1, heads: 4,
+                                                                                       blocks: [AttentionBlock(.init("nope"))]))) { error in
+            XCTAssertTrue(String(describing: error).contains("unknown attention block \"nope\" (known: ca, lca, mlka, msa"), String(describing: error))
         }
         XCTAssertThrowsError(try RLRNetwork(channels: [8], sides: [16], config: RLRConfig(dims: [18], layers: 1, heads: 4)))
         XCTAssertThrowsError(try network.validate([Tensor.zeros([1, 36, 9]), Tensor.zeros([1, 16, 12])])) { error in
             XCTAssertTrue(String(describing: error).contains("6x6 tokens of 8 channels got tokens [1, 36, 9]"), String(describing: error))
+        }
+    }
+
+    /// The window rule: official sizes at 16/32/64 tokens, else the nearest official side's on a log
+    /// scale (ties to the smaller), capped at the largest odd size that fits the side.
+    func testWindowSizeForAnyGridSide() throws {
+        let config = RLRConfig(dims: [16], layers: 1, heads: 4)
+        let expected = [1: 1, 2: 1, 4: 3, 6: 5, 8: 5, 12: 5, 16: 5, 22: 5, 23: 7, 32: 7, 40: 7, 46: 11, 64: 11, 128: 11]
+        for (side, k) in expected.sorted(by: { $0.key < $1.key }) {
+            XCTAssertEqual(try config.windowSize(level: 0, side: side), k, "side \(side)")
+        }
+        XCTAssertEqual(try RLRConfig(dims: [16], windows: [9]).windowSize(level: 0, side: 8), 9, "explicit sizes win")
+    }
+
+    /// Blocks serialise as {"kind": NAME, "weight": W} and parse from NAME[:WEIGHT].
+    func testBlocksEncodeAsTheirNameAndParseFromTheCommandLine() throws {
+        let json = String(decoding: try JSONEncoder().encode(AttentionBlock(.lca, weight: 2)), as: UTF8.self)
+        XCTAssertTrue(json == "{\"kind\":\"lca\",\"weight\":2}" || json == "{\"weight\":2,\"kind\":\"lca\"}", json)
+        XCTAssertEqual(try JSONDecoder().decode(AttentionBlock.self, from: Data(#"{"kind":"mlka","weight":1}"#.utf8)), AttentionBlock(.mlka))
+        XCTAssertEqual(try AttentionBlock.parse("dlca:0.5"), AttentionBlock(.init("dlca"), weight: 0.5))
+        XCTAssertEqual(try AttentionBlock.parse("msa"), AttentionBlock(.msa))
+        for bad in ["", ":2", "lca:x", "lca:2:3"] {
+            XCTAssertThrowsError(try AttentionBlock.parse(bad)) { error in
+                XCTAssertTrue(String(describing: error).contains("must be NAME or NAME:WEIGHT"), String(describing: error))
+            }
         }
     }
 }

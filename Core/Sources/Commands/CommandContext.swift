@@ -38,3 +38,9 @@ public final class CommandContext: Sendable {
         self.host = host
     }
 }
+
+/// A command host that owns a command registry (the interpreter): commands that add commands, such as
+/// `plugin load`, find it through `CommandContext.host`.
+public protocol CommandRegistryHost: AnyObject {
+    var registry: CommandRegistry { get }
+}
