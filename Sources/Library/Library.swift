@@ -3,6 +3,7 @@ import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
+import ONNXExport
 import Plots
 import RLRModel
 import Weights
@@ -23,6 +24,7 @@ public enum Library {
         ("metric", MetricCommands.commands),
         ("plot", PlotCommands.commands),
         ("model", ModelCommands.commands),
+        ("export", ExportCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

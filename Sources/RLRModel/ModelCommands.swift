@@ -8,7 +8,7 @@ import Tensors
 
 /// `model …` commands: train, evaluate and predict with RLR.
 public enum ModelCommands {
-    static let modelOption = OptionSpec("model", .path, help: "A checkpoint written by `model train` (.safetensors).",
+    public static let modelOption = OptionSpec("model", .path, help: "A checkpoint written by `model train` (.safetensors).",
                                         completion: .files(["safetensors"]))
 
     public static let commands: [CommandSpec] = [
@@ -162,7 +162,7 @@ public enum ModelCommands {
     // MARK: Evaluate and predict
 
     /// The detector of a checkpoint, with its backbone.
-    static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
+    public static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
         let checkpoint = try Checkpoint.load(path)
         let backbone = try BackboneRegistry.make(checkpoint.backbone.name)
         let identity = try Detector.identity(of: backbone, taps: checkpoint.backbone.taps, imageSize: checkpoint.backbone.imageSize)
