@@ -27,9 +27,9 @@ public enum ONNXForms {
         // Local cross attention: the k x k window of the reference, gathered per query.
         "lca": { g, b in g.windowAttention(b.attention, query: b.x, key: b.reference, value: b.reference, window: b.window) },
         // Masked learnable-key attention: keys from the reference, values from x, the window masked out.
-        "mlka": { g, b in g.denseAttention(b.attention, query: b.x, key: b.reference, value: b.x, mask: outsideWindow(b.window)) },
+        "mlka": { g, b in g.denseAttention(b.attention, query: b.x, key: b.reference, value: b.x, mask: g.outsideWindow(b.window)) },
         "ca": { g, b in g.denseAttention(b.attention, query: b.x, key: b.reference, value: b.reference, mask: nil) },
-        "msa": { g, b in g.denseAttention(b.attention, query: b.x, key: b.x, value: b.x, mask: outsideWindow(b.window)) },
+        "msa": { g, b in g.denseAttention(b.attention, query: b.x, key: b.x, value: b.x, mask: g.outsideWindow(b.window)) },
     ])
 
     private static let backbones = Mutex<[String: BackboneForm]>(
@@ -57,16 +57,6 @@ public enum ONNXForms {
             throw ONNXExportError.unsupported("backbone '\(name)' declares no ONNX form (known: \(backbones.withLock { $0.keys.sorted() }.joined(separator: ", ")))")
         }
         return form
-    }
-
-    /// `[N, N]`: 0 outside the window, -inf inside it (the query's own position included).
-    static func outsideWindow(_ window: NeighborTable) -> Tensor {
-        let n = window.queries
-        return Tensor(shape: [n, n]) { out in
-            for i in 0..<n {
-                for j in window.neighbors(of: i) { out[i * n + j] = -.infinity }
-            }
-        }
     }
 
     /// EfficientNet-Lite with BatchNorm folded as rlr runs it: normalisation, stem, blocks up to the
@@ -115,14 +105,27 @@ public enum ONNXForms {
 }
 
 extension ONNXGraph {
+    /// `[N, N]` constant: 0 outside the window, -inf inside it (the query's own position included);
+    /// one per window shape in the graph.
+    public func outsideWindow(_ window: NeighborTable) -> String {
+        shared("outside-window-\(window.queries)-\(window.width)") {
+            let n = window.queries
+            let mask = Tensor.zeros([n, n])
+            for i in 0..<n {
+                for j in window.neighbors(of: i) { mask.pointer[i * n + j] = -.infinity }
+            }
+            return constant(mask, name: "outside_window")
+        }
+    }
+
     /// `[B, N, D]` -> `[B, H, N, D/H]`.
-    func splitHeads(_ x: String, _ attention: MultiHeadAttention) -> String {
+    public func splitHeads(_ x: String, _ attention: MultiHeadAttention) -> String {
         let size = attention.query.weight.shape[0], heads = attention.headCount
         return node("Transpose", [node("Reshape", [x, int64s([0, 0, heads, size / heads])])], ["perm": .ints([0, 2, 1, 3])])
     }
 
     /// `[B, H, N, d]` -> `[B, N, H*d]`, then the output projection.
-    func mergeHeads(_ x: String, _ attention: MultiHeadAttention) -> String {
+    public func mergeHeads(_ x: String, _ attention: MultiHeadAttention) -> String {
         let merged = node("Reshape", [node("Transpose", [x], ["perm": .ints([0, 2, 1, 3])]), int64s([0, 0, attention.query.weight.shape[0]])])
         return linear(merged, attention.output)
     }
@@ -132,34 +135,41 @@ extension ONNXGraph {
     }
 
     /// `softmax(q kᵀ / sqrt(d) + mask) v` with every key (`mask` `[Nq, Nk]` of 0 / -inf, or none).
-    func denseAttention(_ attention: MultiHeadAttention, query: String, key: String, value: String, mask: Tensor?) -> String {
+    public func denseAttention(_ attention: MultiHeadAttention, query: String, key: String, value: String, mask: String?) -> String {
         scope("attention") {
             let q = splitHeads(linear(query, attention.query), attention)
             let k = splitHeads(linear(key, attention.key), attention)
             let v = splitHeads(linear(value, attention.value), attention)
             var scores = node("Mul", [node("MatMul", [q, node("Transpose", [k], ["perm": .ints([0, 1, 3, 2])])]), scale(attention)])
-            if let mask { scores = node("Add", [scores, constant(mask, name: "mask")]) }
+            if let mask { scores = node("Add", [scores, mask]) }
             return mergeHeads(node("MatMul", [node("Softmax", [scores], ["axis": .int(-1)]), v]), attention)
         }
     }
 
+    /// The window as Gather indices `[N, K]` (unused border slots point at the query itself) and an
+    /// additive mask `[N, 1, K]` that gives those slots -inf; one pair per window shape in the graph.
+    private func windowTable(_ window: NeighborTable) -> (indices: String, mask: String) {
+        let (n, width) = (window.queries, window.width)
+        var indices: [Int] = [], mask: [Float] = []
+        for i in 0..<n {
+            let neighbors = window.neighbors(of: i)
+            indices += neighbors + Array(repeating: i, count: width - neighbors.count)
+            mask += Array(repeating: 0, count: neighbors.count) + Array(repeating: -.infinity, count: width - neighbors.count)
+        }
+        return (shared("window-\(n)-\(width)") { int64s(indices, shape: [n, width], name: "window") },
+                shared("window-mask-\(n)-\(width)") { constant(Tensor(shape: [n, 1, width], data: mask), name: "window_mask") })
+    }
+
     /// Attention of each query to its own window of keys only: keys and values gathered per query
     /// (`[., H, N, K, d]`, K = k²), unused slots at the borders masked with -inf.
-    func windowAttention(_ attention: MultiHeadAttention, query: String, key: String, value: String, window: NeighborTable) -> String {
+    public func windowAttention(_ attention: MultiHeadAttention, query: String, key: String, value: String, window: NeighborTable) -> String {
         scope("window_attention") {
-            let width = window.width, n = window.queries
-            var indices: [Int] = [], mask: [Float] = []
-            for i in 0..<n {
-                let neighbors = window.neighbors(of: i)
-                indices += neighbors + Array(repeating: i, count: width - neighbors.count)
-                mask += Array(repeating: 0, count: neighbors.count) + Array(repeating: -.infinity, count: width - neighbors.count)
-            }
-            let table = int64s(indices, shape: [n, width], name: "window")
+            let (table, mask) = windowTable(window)
             let q = node("Unsqueeze", [splitHeads(linear(query, attention.query), attention), int64s([3])])
             let k = node("Gather", [splitHeads(linear(key, attention.key), attention), table], ["axis": .int(2)])
             let v = node("Gather", [splitHeads(linear(value, attention.value), attention), table], ["axis": .int(2)])
             let scores = node("Add", [node("Mul", [node("MatMul", [q, node("Transpose", [k], ["perm": .ints([0, 1, 2, 4, 3])])]), scale(attention)]),
-                                      constant(Tensor(shape: [n, 1, width], data: mask), name: "mask")])
+                                      mask])
             let weighted = node("MatMul", [node("Softmax", [scores], ["axis": .int(-1)]), v])
             let headDim = attention.query.weight.shape[0] / attention.headCount
             return mergeHeads(node("Reshape", [weighted, int64s([0, 0, 0, headDim])]), attention)

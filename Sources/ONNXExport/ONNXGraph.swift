@@ -90,6 +90,14 @@ public final class ONNXGraph {
                            raw: values.withUnsafeBufferPointer { Data(buffer: $0) })
     }
 
+    /// The value `make` creates, made once per `key` (e.g. a level's window mask, shared by its layers).
+    public func shared(_ key: String, _ make: () -> String) -> String {
+        if let name = constants["shared:" + key] { return name }
+        let name = make()
+        constants["shared:" + key] = name
+        return name
+    }
+
     /// A float32 scalar initializer (shared by every use of the same value).
     public func scalar(_ value: Float) -> String {
         let key = "f\(value.bitPattern)"
