@@ -1,4 +1,5 @@
 import Backbones
+import Commands
 import Datasets
 import Foundation
 import Kernels
@@ -57,16 +58,29 @@ final class ONNXExportTests: XCTestCase {
         }
     }
 
-    /// Exports `detector`, runs it in ONNX Runtime on `images` and checks the maps (max error within
-    /// 1e-4 of the largest value) and the scores (same values to 1e-4 relative, same ranking)
-    /// against rlr's own; returns the file's metadata.
+    /// Runs the command given as shell words, as `rlr model export ...` does.
+    func run(_ words: [String]) throws -> Value {
+        let registry = CommandRegistry()
+        try registry.register(ExportCommands.commands, library: "export")
+        guard let (spec, consumed) = registry.resolve(words) else { throw registry.unknown(words) }
+        return try spec.run(try Binder.bind(spec, words: Word.fromShell(Array(words.dropFirst(consumed))), context: CommandContext()))
+    }
+
+    /// Exports `detector` to `folder`/detector.onnx with `options`.
+    func export(_ detector: Detector, categories: [String], options: ONNXExportOptions, folder: String) throws -> String {
+        let model = folder + "/detector.onnx"
+        try AtomicFile.write(try DetectorExport.export(detector, categories: categories, options: options), to: model)
+        return model
+    }
+
+    /// Runs `model` in ONNX Runtime on `images` and checks the maps (max error within 1e-4 of the
+    /// largest value) and the scores (same values to 1e-4 relative, same ranking) against
+    /// `detector`'s own; returns the file's metadata.
     @discardableResult
-    func checkInONNXRuntime(_ detector: Detector, images: Tensor, categories: [String], options: ONNXExportOptions,
-                            folder: String, file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
+    func checkInONNXRuntime(_ model: String, against detector: Detector, images: Tensor, folder: String,
+                            file: StaticString = #filePath, line: UInt = #line) throws -> [String: String] {
         let python = try Self.python()
         let (maps, scores) = detector.score(tokens: try detector.tokens(images))
-        let model = folder + "/detector-\(options.opset)-\(options.batch ?? 0).onnx"
-        try AtomicFile.write(try DetectorExport.export(detector, categories: categories, options: options), to: model)
         try NPY.write(images, to: folder + "/images.npy")
         let printed = try Self.run(python, [Self.repository + "/scripts/onnx/run.py", model, folder + "/images.npy", folder])
         let ortMaps = try NPY.read(folder + "/map.npy"), ortScores: [Float] = try NPY.read(folder + "/score.npy").toArray()
@@ -108,14 +122,20 @@ final class ONNXExportTests: XCTestCase {
         let test = dataset.subset(split: .test)
         let images = try test.load(size: 64, normalization: .unit).images
         XCTAssertGreaterThanOrEqual(images.shape[0], 8)
-        let metadata = try checkInONNXRuntime(detector, images: images, categories: dataset.categories,
-                                              options: ONNXExportOptions(batch: nil, opset: 17), folder: folder)
+        let dynamic = try export(detector, categories: dataset.categories, options: ONNXExportOptions(batch: nil, opset: 17), folder: folder)
+        let metadata = try checkInONNXRuntime(dynamic, against: detector, images: images, folder: folder)
         XCTAssertEqual(metadata["format"], DetectorExport.format)
         XCTAssertEqual(metadata["categories"], "[\"granite\",\"washer\"]")
         XCTAssertEqual(try JSONDecoder().decode(RLRConfig.self, from: Data(metadata["config"]!.utf8)), config)
         XCTAssertEqual(try JSONDecoder().decode(BackboneIdentity.self, from: Data(metadata["backbone"]!.utf8)), identity)
-        try checkInONNXRuntime(detector, images: images, categories: dataset.categories,
-                               options: ONNXExportOptions(batch: images.shape[0], opset: 18), folder: folder)
+
+        // The command, from a checkpoint.
+        let checkpoint = folder + "/model.safetensors", fixed = folder + "/fixed.onnx"
+        try Checkpoint(config: config, backbone: identity, categories: dataset.categories, network: network,
+                       lossHistory: trainer.lossHistory).save(to: checkpoint)
+        XCTAssertEqual(try run(["model", "export", "--model", checkpoint, "--out", fixed, "--batch", "\(images.shape[0])", "--opset", "18"]),
+                       .string(fixed))
+        try checkInONNXRuntime(fixed, against: detector, images: images, folder: folder)
     }
 
     /// The ablation blocks (global cross attention, neighbour-masked self attention, a weight other
@@ -131,7 +151,8 @@ final class ONNXExportTests: XCTestCase {
                                 network: try RLRNetwork(channels: identity.channels, sides: identity.sides, config: config))
         var generator = RandomGenerator(seed: 7)
         let images = Tensor.rand([3, 3, 64, 64], generator: &generator)
-        try checkInONNXRuntime(detector, images: images, categories: [], options: ONNXExportOptions(batch: nil, opset: 21), folder: folder)
+        let model = try export(detector, categories: [], options: ONNXExportOptions(batch: nil, opset: 21), folder: folder)
+        try checkInONNXRuntime(model, against: detector, images: images, folder: folder)
     }
 
     /// What cannot be exported is named: a backbone without an ONNX form, an opset outside the range.
@@ -146,6 +167,14 @@ final class ONNXExportTests: XCTestCase {
         }
         XCTAssertThrowsError(try DetectorExport.export(detector, categories: [], options: ONNXExportOptions(opset: 13))) { error in
             XCTAssertEqual(String(describing: error), "cannot export to ONNX: opset 13 (the exporter writes opsets 17-21)")
+        }
+        for batch in ["0", "four"] {
+            XCTAssertThrowsError(try run(["model", "export", "--model", "m.safetensors", "--out", "m.onnx", "--batch", batch])) { error in
+                XCTAssertEqual(String(describing: error), "bad value for --batch: expected a positive batch size or `dynamic`, got \"\(batch)\"")
+            }
+        }
+        XCTAssertThrowsError(try run(["model", "export", "--model", "/nonexistent/m.safetensors", "--out", "m.onnx"])) { error in
+            XCTAssertTrue(String(describing: error).contains("/nonexistent/m.safetensors"), String(describing: error))
         }
     }
 }
