@@ -31,9 +31,9 @@ public enum DetectorExport {
         g.input("image", shape: [batch, .fixed(3), .fixed(size), .fixed(size)])
 
         let backbone = try ONNXForms.backbone(identity.name)
-        let features = try backbone(g, detector.backbone, "image", size, identity.taps)
+        let featureMaps = try backbone(g, detector.backbone, "image", size, identity.taps)
         var sum: String? = nil
-        for (index, (level, features)) in zip(detector.network.levels, features).enumerated() {
+        for (index, (level, features)) in zip(detector.network.levels, featureMaps).enumerated() {
             let upsampled = try g.scope("level\(index)") {
                 let tokens = g.tokens(features, channels: level.channels)
                 let scores = try g.tokenScores(level, config: config, tokens: tokens)

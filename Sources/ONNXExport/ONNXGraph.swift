@@ -109,11 +109,12 @@ public final class ONNXGraph {
 
     /// An int64 initializer `[values.count]` (or of `shape`), e.g. a shape for Reshape or Gather indices.
     public func int64s(_ values: [Int], shape: [Int]? = nil, name hint: String = "ints") -> String {
-        let key = "i\(shape ?? [values.count])\(values)"
-        if values.count <= 8, let name = constants[key] { return name }
+        // Short ones (shapes, axes) are shared by every use of the same values.
+        let key = values.count <= 8 ? "i\(shape ?? [values.count])\(values)" : nil
+        if let key, let name = constants[key] { return name }
         let wide = values.map(Int64.init)
         let name = initializer(hint, type: .int64, dims: shape ?? [values.count], raw: wide.withUnsafeBufferPointer { Data(buffer: $0) })
-        if values.count <= 8 { constants[key] = name }
+        if let key { constants[key] = name }
         return name
     }
 
