@@ -17,6 +17,8 @@ let package = Package(
     ],
     dependencies: [
         .package(path: "Core"),
+        // Protocol buffers runtime for the ONNX exporter (its code generator is not a dependency: see scripts/generate-onnx-proto).
+        .package(url: "https://github.com/apple/swift-protobuf", from: "1.39.0"),
     ],
     targets: [
         // System libraries (module maps only).
@@ -46,6 +48,10 @@ let package = Package(
         // The method: RLR network, training, checkpoints, detector, evaluation and the `model …` commands.
         .target(name: "RLRModel", dependencies: ["Backbones", "Datasets", "Imaging", "Metrics", "Plots", core], swiftSettings: numeric),
 
+        // ONNXExport: a trained detector as one ONNX graph (generated onnx.pb.swift) and the `model export` command.
+        .target(name: "ONNXExport", dependencies: ["RLRModel", "Backbones", "Script", core,
+                                                   .product(name: "SwiftProtobuf", package: "swift-protobuf")]),
+
         // Script: the rlr language (lexer, parser, interpreter, diagnostics, builtins); no domain knowledge.
         .target(name: "Script", dependencies: [core]),
 
@@ -53,7 +59,7 @@ let package = Package(
         .target(name: "REPL", dependencies: [core, "Script", "CReadline"]),
 
         // Library: the list of command libraries (Library.swift, cf. Lua's linit.c) and the tensor commands.
-        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots", "RLRModel"]),
+        .target(name: "Library", dependencies: [core, "Weights", "Backbones", "Imaging", "Datasets", "MetricsLibrary", "Plots", "RLRModel", "ONNXExport"]),
 
         // App: the rlr command line (scripts, -e, shell form, notebook reports, REPL); main.swift only calls it.
         .target(name: "App", dependencies: [core, "Script", "REPL", "Library"]),
@@ -83,6 +89,8 @@ let package = Package(
         .testTarget(name: "RLRModelTests", dependencies: ["RLRModel", "Backbones", "Datasets", "Metrics", core], swiftSettings: numeric),
         // Plots: colormaps, overlays, chart geometry, text, errors, and the plot commands' examples.
         .testTarget(name: "PlotsTests", dependencies: ["Plots", "Imaging", "Datasets", "Metrics", "Library", core], swiftSettings: numeric),
+        // ONNXExport: exported graphs run in ONNX Runtime (scripts/onnx-venv) and match rlr's own maps and scores.
+        .testTarget(name: "ONNXExportTests", dependencies: ["ONNXExport", "RLRModel", "Backbones", "Datasets", core]),
         // Library: every library registers cleanly; every declared example binds.
         .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
         // Script: lexer/parser units, interpreter semantics, diagnostic golden files.

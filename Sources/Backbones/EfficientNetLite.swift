@@ -31,7 +31,7 @@ public final class EfficientNetLite: Backbone {
     public var blockCount: Int { blocks.count }
 
     /// Where in the network a map is read (named taps map onto these).
-    public enum TapPoint: Equatable, Sendable {
+    public enum TapPoint: Hashable, Sendable {
         /// Output of the stem conv.
         case stem
         /// Output of block i.

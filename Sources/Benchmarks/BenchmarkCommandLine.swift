@@ -12,12 +12,16 @@ enum BenchmarkCommandLine {
         if arguments.first == "pointwise" { return PointwiseBenchmark().run() }
         if arguments.first == "depthwise" { return DepthwiseBenchmark().run() }
         if ["tensor", "train", "score"].contains(arguments.first) {
-            // JSON lines for scripts/bench/run: rlr-bench tensor|train|score [--warmup N] [--repeat N] [--cases A,B]
+            // JSON lines for scripts/bench/run: rlr-bench tensor|train|score [--warmup N] [--repeat N] [--cases A,B] [--model M]
             var timing = Timing()
             var rest = arguments.dropFirst()
             while let option = rest.popFirst() {
                 if option == "--cases", let names = rest.popFirst() {
                     timing.cases = Set(names.split(separator: ",").map(String.init))
+                    continue
+                }
+                if option == "--model", let path = rest.popFirst() {
+                    timing.model = path
                     continue
                 }
                 guard let value = rest.popFirst().flatMap(Int.init), value >= 0 else { throw UsageError(description: "option \(option) needs a count") }

@@ -8,6 +8,8 @@ struct Timing {
     /// The cases to run (nil: all), as the peer's `bench_torch.py --cases` names them (the tensor
     /// suite's groups: matmul, thin, elementwise, attention).
     var cases: Set<String>?
+    /// A checkpoint to score (`rlr-bench score --model M`: case infer_model_b8) instead of untrained heads.
+    var model: String?
 
     init(warmup: Int = 2, repeats: Int = 5) {
         self.warmup = warmup

@@ -3,6 +3,7 @@ import Commands
 import Datasets
 import Imaging
 import MetricsLibrary
+import ONNXExport
 import Plots
 import RLRModel
 import Weights
@@ -26,6 +27,7 @@ public enum Library {
         ("system", SystemCommands.commands),
         ("attention", AttentionCommands.commands),
         ("plugin", PluginCommands.commands),
+        ("export", ExportCommands.commands),
     ]
 
     /// A registry holding every library's commands plus `extra` (builtins of the language).

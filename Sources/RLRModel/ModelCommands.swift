@@ -8,7 +8,7 @@ import Tensors
 
 /// `model …` commands: train, evaluate and predict with RLR.
 public enum ModelCommands {
-    static let modelOption = OptionSpec("model", .path, help: "A checkpoint written by `model train` (.safetensors).",
+    public static let modelOption = OptionSpec("model", .path, help: "A checkpoint written by `model train` (.safetensors).",
                                         completion: .files(["safetensors"]))
 
     public static let commands: [CommandSpec] = [
@@ -179,7 +179,7 @@ public enum ModelCommands {
     // MARK: Evaluate and predict
 
     /// The detector of a checkpoint, with its backbone.
-    static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
+    public static func loadDetector(_ path: String) throws -> (Detector, Checkpoint) {
         let checkpoint = try Checkpoint.load(path)
         return (try detector(of: checkpoint, path: path), checkpoint)
     }
