@@ -48,7 +48,6 @@ enum PluginBuilds {
         try FileManager.default.createDirectory(atPath: out, withIntermediateDirectories: true)
         let library = "\(out)/lib\(module).so"
         try run("swiftc", ["-emit-library", "-module-name", module, "-I", build + "/Modules",
-                           "-Xcc", "-fmodule-map-file=" + checkout.appendingPathComponent("Core/Sources/COpenBLAS/module.modulemap").path,
                            "-Xcc", "-fmodule-map-file=\(build)/CVectorMath.build/module.modulemap",
                            "-L", build, "-lRLRCore", "-Xlinker", "-rpath", "-Xlinker", build, source, "-o", library],
             in: checkout)
