@@ -16,15 +16,36 @@ public struct ONNXExportOptions: Sendable {
     }
 }
 
+/// The operating point an exported graph decides with: one entry of a checkpoint's `Calibration`
+/// (`Prediction.operatingPoint` chooses it, as for `model predict`) and where it came from.
+public struct ExportCalibration: Encodable, Sendable {
+    /// The entry's key in `Calibration.categories`: a category, or "*" (`Calibration.pooled`) for all
+    /// categories pooled.
+    public var category: String
+    /// The false-alarm rate the thresholds were chosen for.
+    public var fpr: Double
+    /// Where the normal images came from.
+    public var source: String
+    /// The median normal score and the image and pixel thresholds.
+    public var entry: CategoryCalibration
+
+    public init(category: String, fpr: Double, source: String, entry: CategoryCalibration) {
+        self.category = category; self.fpr = fpr; self.source = source; self.entry = entry
+    }
+}
+
 /// A trained detector as one ONNX graph: input `image` `[N, 3, S, S]` (RGB in [0, 1]), outputs `map`
 /// `[N, S, S]` (the unsmoothed anomaly map, what `model predict` writes as .npy) and `score` `[N]`
-/// (max of the Gaussian-smoothed map). Metadata: format, rlr version, config, backbone, categories.
+/// (max of the Gaussian-smoothed map); with a calibration also `normalized_score` `[N]`, `anomalous`
+/// `[N]` and `mask` `[N, S, S]`, decided as `model predict` decides. Metadata: format, rlr version,
+/// config, backbone, categories, and the calibration when there is one.
 public enum DetectorExport {
     /// The `format` metadata of exported files.
     public static let format = "rlr-onnx/1"
 
-    /// The serialised ONNX model of `detector`.
-    public static func export(_ detector: Detector, categories: [String], options: ONNXExportOptions = .init()) throws -> Data {
+    /// The serialised ONNX model of `detector`; with `calibration`, its decisions are outputs too.
+    public static func export(_ detector: Detector, categories: [String], calibration: ExportCalibration? = nil,
+                              options: ONNXExportOptions = .init()) throws -> Data {
         let g = try ONNXGraph(opset: options.opset)
         let identity = detector.identity, config = detector.network.config, size = identity.imageSize
         let batch: ONNXDimension = options.batch.map { .fixed($0) } ?? .named("N")
@@ -47,6 +68,22 @@ public enum DetectorExport {
         let score = g.scope("score") { g.imageScore(map, size: size, sigma: config.blurSigma) }
         g.output(map, as: "map", shape: [batch, .fixed(size), .fixed(size)])
         g.output(score, as: "score", shape: [batch])
+        var outputs = "map: float32 [N, \(size), \(size)], the unsmoothed anomaly map; score: float32 [N], max of the map "
+            + "blurred with a Gaussian (sigma \(config.blurSigma), truncate 4, reflect border)"
+        if let entry = calibration?.entry {
+            // As CategoryCalibration.normalized / isAnomalous and `model predict`'s mask (the unsmoothed map).
+            let normalized = g.scope("normalized_score") {
+                g.node("Div", [g.node("Sub", [score, g.scalar(entry.scoreMedian)]), g.scalar(entry.scoreScale)])
+            }
+            let anomalous = g.scope("anomalous") { g.node("Greater", [score, g.scalar(entry.imageThreshold)]) }
+            let mask = g.scope("mask") { g.node("Greater", [map, g.scalar(entry.pixelThreshold)]) }
+            g.output(normalized, as: "normalized_score", shape: [batch])
+            g.output(anomalous, as: "anomalous", shape: [batch], type: .bool)
+            g.output(mask, as: "mask", shape: [batch, .fixed(size), .fixed(size)], type: .bool)
+            outputs += "; normalized_score: float32 [N], (score - scoreMedian) / (imageThreshold - scoreMedian), 0 for the median "
+                + "normal image, 1 at the threshold; anomalous: bool [N], score > imageThreshold; mask: bool [N, \(size), \(size)], "
+                + "map > pixelThreshold (the thresholds: the `calibration` entry)"
+        }
 
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys]
@@ -55,9 +92,8 @@ public enum DetectorExport {
             ("format", format), ("rlr_version", Version.string), ("config", try json(config)),
             ("backbone", try json(identity)), ("categories", try json(categories)),
             ("input", "image: float32 [N, 3, \(size), \(size)], RGB in [0, 1], resized to \(size)x\(size) (normalisation inside)"),
-            ("outputs", "map: float32 [N, \(size), \(size)], the unsmoothed anomaly map; score: float32 [N], max of the map "
-                + "blurred with a Gaussian (sigma \(config.blurSigma), truncate 4, reflect border)"),
-        ], producerVersion: Version.string)
+            ("outputs", outputs),
+        ] + (try calibration.map { [("calibration", try json($0))] } ?? []), producerVersion: Version.string)
     }
 }
 

@@ -17,6 +17,19 @@ public enum ONNXDimension: Sendable, Equatable {
     case named(String)
 }
 
+/// The element type of a graph output.
+public enum ONNXElementType: Sendable {
+    case float
+    case bool
+
+    var proto: Onnx_TensorProto.DataType {
+        switch self {
+        case .float: .float
+        case .bool: .bool
+        }
+    }
+}
+
 /// Builds one ONNX graph node by node: float32 constants from tensors, nodes with generated unique
 /// value names (prefixed by the current `scope`, so the graph reads like the model), and the
 /// opset-dependent forms of a few operators. The protobuf types stay inside this module; block and
@@ -58,19 +71,19 @@ public final class ONNXGraph {
         graph.input.append(Self.valueInfo(name, shape: shape))
     }
 
-    /// Declares `value` as the float32 graph output `name` (an Identity node gives it that name).
-    public func output(_ value: String, as name: String, shape: [ONNXDimension]) {
+    /// Declares `value` as the graph output `name` of element type `type` (an Identity node gives it that name).
+    public func output(_ value: String, as name: String, shape: [ONNXDimension], type: ONNXElementType = .float) {
         var node = Onnx_NodeProto()
         node.opType = "Identity"; node.name = name; node.input = [value]; node.output = [name]
         graph.node.append(node)
-        graph.output.append(Self.valueInfo(name, shape: shape))
+        graph.output.append(Self.valueInfo(name, shape: shape, type: type))
     }
 
-    private static func valueInfo(_ name: String, shape: [ONNXDimension]) -> Onnx_ValueInfoProto {
+    private static func valueInfo(_ name: String, shape: [ONNXDimension], type: ONNXElementType = .float) -> Onnx_ValueInfoProto {
         var info = Onnx_ValueInfoProto()
         info.name = name
         var tensor = Onnx_TypeProto.Tensor()
-        tensor.elemType = Int32(Onnx_TensorProto.DataType.float.rawValue)
+        tensor.elemType = Int32(type.proto.rawValue)
         tensor.shape.dim = shape.map { dimension in
             var d = Onnx_TensorShapeProto.Dimension()
             switch dimension {

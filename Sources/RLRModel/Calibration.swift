@@ -15,11 +15,6 @@ public struct Calibration: Codable, Equatable, Sendable {
     public init(fpr: Double, source: String, categories: [String: CategoryCalibration]) {
         self.fpr = fpr; self.source = source; self.categories = categories
     }
-
-    /// The entry of `category`, or the pooled one when no category is given.
-    public func entry(for category: String?) -> CategoryCalibration? {
-        categories[category ?? Calibration.pooled]
-    }
 }
 
 /// One category's operating point.
@@ -47,8 +42,11 @@ public struct CategoryCalibration: Codable, Equatable, Sendable {
 
     /// The score on a scale where the median normal image is 0 and the image threshold is 1.
     public func normalized(_ score: Float) -> Float {
-        (score - scoreMedian) / Swift.max(imageThreshold - scoreMedian, Float.leastNormalMagnitude)
+        (score - scoreMedian) / scoreScale
     }
+
+    /// What `normalized` divides by: the image threshold's distance above the median (never 0).
+    public var scoreScale: Float { Swift.max(imageThreshold - scoreMedian, Float.leastNormalMagnitude) }
 
     public func isAnomalous(_ score: Float) -> Bool { score > imageThreshold }
 

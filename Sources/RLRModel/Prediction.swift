@@ -33,7 +33,7 @@ public enum Prediction {
 
     static func run(_ inv: Invocation) throws -> Value {
         let (detector, checkpoint) = try ModelCommands.loadDetector(try inv.path("model"))
-        let operatingPoint = try operatingPoint(checkpoint, category: inv.has("category") ? try inv.string("category") : nil)
+        let operatingPoint = try operatingPoint(checkpoint, category: inv.has("category") ? try inv.string("category") : nil)?.entry
         let out = try inv.path("out")
         let dataset = Dataset(root: "", layout: "files", samples: try imageFiles(try inv.list("inputs").compactMap {
             if case .string(let s) = $0 { s } else { nil }
@@ -79,20 +79,24 @@ public enum Prediction {
         return .list(entries.map { .record($0) })
     }
 
-    /// The calibration entry that decides, or nil for an uncalibrated model.
-    static func operatingPoint(_ checkpoint: Checkpoint, category: String?) throws -> CategoryCalibration? {
+    /// The calibration entry that decides, with its key in `Calibration.categories`: `category`'s, by
+    /// default the model's only category's, else all categories pooled (`Calibration.pooled`); nil for
+    /// an uncalibrated model. `model predict` and `model export` choose with it; errors name --category.
+    public static func operatingPoint(_ checkpoint: Checkpoint, category: String?) throws -> (key: String, entry: CategoryCalibration)? {
         guard let calibration = checkpoint.calibration else {
             if category != nil { throw CommandError.badArgument(name: "--category", reason: "the model is not calibrated (see `model calibrate`)") }
             return nil
         }
-        if let category {
-            guard let entry = calibration.categories[category] else {
-                throw CommandError.badArgument(name: "--category", reason: "'\(category)' is not calibrated; calibrated: "
-                                               + calibration.categories.keys.sorted().joined(separator: ", "))
+        let key = category ?? (checkpoint.categories.count == 1 ? checkpoint.categories[0] : Calibration.pooled)
+        guard let entry = calibration.categories[key] else {
+            let calibrated = calibration.categories.keys.sorted().joined(separator: ", ")
+            if category != nil {
+                throw CommandError.badArgument(name: "--category", reason: "'\(key)' is not calibrated; calibrated: \(calibrated)")
             }
-            return entry
+            let fallback = key == Calibration.pooled ? "all categories pooled ('\(key)')" : "the model's only category '\(key)'"
+            throw CommandError.failed("the model's calibration has no entry for \(fallback) (calibrated: \(calibrated)); choose one with --category")
         }
-        return calibration.entry(for: checkpoint.categories.count == 1 ? checkpoint.categories[0] : nil)
+        return (key, entry)
     }
 
     /// The image files named by `inputs` (files, and the images directly inside folders), each once.

@@ -171,6 +171,11 @@ final class ExploreTests: XCTestCase {
         XCTAssertThrowsError(try runModelCommand("model predict", [b, "--model", calibrated, "--out", out, "--category", "granite"])) {
             XCTAssertTrue("\($0)".contains("'granite' is not calibrated"), "\($0)")
         }
+        // Two categories, washer calibrated alone: no pooled entry decides by default.
+        XCTAssertThrowsError(try runModelCommand("model predict", [b, "--model", calibrated, "--out", out])) {
+            XCTAssertEqual("\($0)", "the model's calibration has no entry for all categories pooled ('*') (calibrated: washer); "
+                           + "choose one with --category")
+        }
         _ = try runModelCommand("model predict", [b, "--model", calibrated, "--out", out, "--category", "washer"])
         let again = try XCTUnwrap(JSONSerialization.jsonObject(with: Data(contentsOf: URL(fileURLWithPath: out + "/predictions.json")))
             as? [[String: Any]])

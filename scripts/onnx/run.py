@@ -4,8 +4,9 @@
     run.py MODEL.onnx IMAGES.npy OUT_DIR
 
 IMAGES.npy: float32 [N, 3, S, S], RGB in [0, 1]. Runs onnx.checker (full check, with shape
-inference), then the graph, and writes OUT_DIR/map.npy [N, S, S] and OUT_DIR/score.npy [N].
-Prints the model's metadata as JSON on one line.
+inference), then the graph, and writes every output as OUT_DIR/<name>.npy (map.npy [N, S, S],
+score.npy [N], and for a calibrated model normalized_score.npy, anomalous.npy, mask.npy). Prints
+one JSON line: {"metadata": the model's metadata, "outputs": ["NAME: TYPE", ...] in graph order}.
 """
 import json
 import sys
@@ -23,10 +24,11 @@ def main(model_path, images_path, out_dir):
     fixed = session.get_inputs()[0].shape[0]
     if isinstance(fixed, int) and fixed != images.shape[0]:
         raise SystemExit(f"{model_path} takes batches of {fixed} images, {images_path} holds {images.shape[0]}")
-    maps, scores = session.run(["map", "score"], {"image": images})
-    np.save(f"{out_dir}/map.npy", maps)
-    np.save(f"{out_dir}/score.npy", scores)
-    print(json.dumps({p.key: p.value for p in model.metadata_props}))
+    outputs = session.get_outputs()
+    for output, value in zip(outputs, session.run([o.name for o in outputs], {"image": images})):
+        np.save(f"{out_dir}/{output.name}.npy", value)
+    print(json.dumps({"metadata": {p.key: p.value for p in model.metadata_props},
+                      "outputs": [f"{o.name}: {o.type}" for o in outputs]}))
 
 
 if __name__ == "__main__":
