@@ -11,6 +11,7 @@ final class KernelVariantTests: XCTestCase {
             try checkSoftmax()
             checkUnary()
             checkLayerNorm()
+            checkThinGEMM()
         }
     }
 
@@ -20,6 +21,7 @@ final class KernelVariantTests: XCTestCase {
             try checkSoftmax()
             checkUnary()
             checkLayerNorm()
+            checkThinGEMM()
         }
     }
 
@@ -117,6 +119,41 @@ final class KernelVariantTests: XCTestCase {
                     XCTAssertEqual(Double(y[r * n + j]), h[j], accuracy: 2e-5 * (1 + abs(h[j])), "n \(n) y[\(r), \(j)]")
                     let expected = s * (gr[j] - meanG - h[j] * meanGH)
                     XCTAssertEqual(Double(dx[r * n + j]), expected, accuracy: 5e-5 * s * (1 + abs(gr[j])), "n \(n) dx[\(r), \(j)]")
+                }
+            }
+        }
+    }
+
+    /// thinGEMM against a direct triple loop: every shape remainder of both variants' blocks (rows % 4
+    /// and % 8, columns % 8, % 16 and % 32), depths from 1 to past a cache line, both layouts of A, row
+    /// strides wider than the matrices, alpha, and C overwritten or accumulated (columns past n untouched).
+    func checkThinGEMM() {
+        var generator = RandomGenerator(seed: 11)
+        let shapes = [(1, 16, 1), (5, 33, 7), (64, 48, 16), (7, 16, 70), (6, 8, 5), (3, 29, 9), (9, 64, 32), (13, 47, 3),
+                      (8, 1, 17), (17, 95, 64), (2, 31, 2), (11, 17, 40), (16, 130, 16)]
+        for (m, n, k) in shapes {
+            for transposeA in [false, true] {
+                for accumulate in [false, true] {
+                    let (lda, ldb, ldc) = ((transposeA ? m : k) + 3, n + 2, n + 5)
+                    let a = Tensor.randn([(transposeA ? k : m) * lda], generator: &generator)
+                    let b = Tensor.randn([k * ldb], generator: &generator)
+                    let c = Tensor.randn([m * ldc], generator: &generator)
+                    let before = c.toArray()
+                    thinGEMM(transposeA: transposeA, m: m, n: n, k: k, alpha: 0.5, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb,
+                             accumulate: accumulate, c: c.pointer, ldc: ldc)
+                    let (av, bv, cv) = (a.toArray(), b.toArray(), c.toArray())
+                    for i in 0..<m {
+                        for j in 0..<ldc {
+                            var expected = before[i * ldc + j]
+                            if j < n {
+                                var total: Double = 0
+                                for p in 0..<k { total += Double(av[transposeA ? p * lda + i : i * lda + p]) * Double(bv[p * ldb + j]) }
+                                expected = (accumulate ? expected : 0) + Float(0.5 * total)
+                            }
+                            XCTAssertEqual(cv[i * ldc + j], expected, accuracy: 1e-5 * Float(k).squareRoot() * (1 + abs(expected)),
+                                           "\(m)x\(n)x\(k) transposeA \(transposeA) accumulate \(accumulate) (\(i), \(j))")
+                        }
+                    }
                 }
             }
         }

@@ -20,3 +20,8 @@ void rlr_layer_norm_row_avx512(const float *x, long n, float epsilon, float *y, 
 
 /// One row of its gradient: d = rstd * (g - mean(g) - xhat * mean(g * xhat)).
 void rlr_layer_norm_backward_row_avx512(const float *xhat, const float *g, float rstd, long n, float *d);
+
+/// C[m, n] = alpha * op(A)[m, k] * B[k, n] (+ C when `accumulate`), row-major, one thread: thinGEMM's
+/// contract (Kernels/ThinGEMM.swift). op(A) is A (a[i * lda + p]) or, with `transpose_a`, Aᵀ (a[p * lda + i]).
+void rlr_thin_gemm_avx512(int transpose_a, long m, long n, long k, float alpha, const float *a, long lda,
+                          const float *b, long ldb, int accumulate, float *c, long ldc);
