@@ -32,6 +32,14 @@ struct VariantBenchmark {
                 }
             }
         }
+        // An Adam step over 1 M parameters (the moments after a few steps), once per run.
+        let count = 1 << 20
+        let (p, g) = (Tensor.randn([count], generator: &generator), Tensor.randn([count], generator: &generator))
+        let (m, v) = (Tensor.randn([count], generator: &generator) * 0.01, (Tensor.randn([count], generator: &generator) * 0.01).abs())
+        record("adam_1M") {
+            adamUpdate(p.pointer, gradient: g.pointer, m: m.pointer, v: v.pointer, count: count, beta1: 0.9, beta2: 0.999, epsilon: 1e-8,
+                       weightDecay: 0, decoupled: false, learningRate: 1e-4, stepSize: 1e-4 / 0.271, correction2Root: 0.0632)
+        }
         return lines.joined(separator: "\n")
     }
 

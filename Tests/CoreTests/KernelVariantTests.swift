@@ -12,6 +12,7 @@ final class KernelVariantTests: XCTestCase {
             checkUnary()
             checkLayerNorm()
             checkThinGEMM()
+            checkAdam()
         }
     }
 
@@ -22,6 +23,7 @@ final class KernelVariantTests: XCTestCase {
             checkUnary()
             checkLayerNorm()
             checkThinGEMM()
+            checkAdam()
         }
     }
 
@@ -154,6 +156,40 @@ final class KernelVariantTests: XCTestCase {
                                            "\(m)x\(n)x\(k) transposeA \(transposeA) accumulate \(accumulate) (\(i), \(j))")
                         }
                     }
+                }
+            }
+        }
+    }
+
+    /// Adam steps (plain, L2 and decoupled weight decay) against the scalar formula, bit for bit: every
+    /// variant keeps its operation order and fuses nothing. Three steps, so moments are nonzero.
+    func checkAdam() {
+        var generator = RandomGenerator(seed: 13)
+        let (beta1, beta2, epsilon, learningRate): (Float, Float, Float, Float) = (0.9, 0.999, 1e-8, 3e-3)
+        for n in [1, 7, 8, 9, 15, 16, 17, 33, 1031] {
+            for (weightDecay, decoupled) in [(Float(0), false), (0.01, false), (0.02, true)] {
+                var p = Tensor.randn([n], generator: &generator).toArray(), expected = p
+                var m = [Float](repeating: 0, count: n), v = m, expectedM = m, expectedV = m
+                for step in 1...3 {
+                    let g = Tensor.randn([n], generator: &generator).toArray().map { $0 * 0.1 }
+                    let stepSize = learningRate / Float(1 - pow(Double(beta1), Double(step)))
+                    let root = Float(1 - pow(Double(beta2), Double(step))).squareRoot()
+                    adamUpdate(&p, gradient: g, m: &m, v: &v, count: n, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                               weightDecay: weightDecay, decoupled: decoupled, learningRate: learningRate, stepSize: stepSize,
+                               correction2Root: root)
+                    for i in 0..<n {
+                        var gi = g[i]
+                        if weightDecay != 0 {
+                            if decoupled { expected[i] *= 1 - learningRate * weightDecay } else { gi += weightDecay * expected[i] }
+                        }
+                        expectedM[i] = expectedM[i] * beta1 + (1 - beta1) * gi
+                        expectedV[i] = expectedV[i] * beta2 + (1 - beta2) * gi * gi
+                        expected[i] -= stepSize * expectedM[i] / (expectedV[i].squareRoot() / root + epsilon)
+                    }
+                    let label = "n \(n), weight decay \(weightDecay) decoupled \(decoupled), step \(step)"
+                    XCTAssertEqual(p.map(\.bitPattern), expected.map(\.bitPattern), label)
+                    XCTAssertEqual(m.map(\.bitPattern), expectedM.map(\.bitPattern), label)
+                    XCTAssertEqual(v.map(\.bitPattern), expectedV.map(\.bitPattern), label)
                 }
             }
         }

@@ -168,3 +168,5 @@ AVX512 void rlr_thin_gemm_avx512(int transpose_a, long m, long n, long k, float 
             thin_block(rows, head(n - j), 0, 1, k, alpha, ai, row_step, depth_step, b + j, ldb, accumulate, ci + j, ldc);
     }
 }
+
+RLR_DEFINE_ADAM(rlr_adam_avx512, rlr_float16, 16, AVX512)
