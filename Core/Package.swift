@@ -12,7 +12,7 @@ let package = Package(
         .library(name: "RLRCore", type: .dynamic, targets: ["Kernels", "Tensors", "NN", "Commands", "Plugins"]),
     ],
     targets: [
-        // CVectorMath: C for exp/erf (inlined into Swift), AVX-512 kernel variants, cpuid, the fallback GEMM.
+        // CVectorMath: C for exp/erf (inlined into Swift), Adam's step, AVX-512 kernel variants, cpuid, the fallback GEMM.
         // OpenBLAS is not linked: Kernels/BLAS.swift loads it at first use, after choosing its kernels for the CPU.
         .target(name: "CVectorMath"),
         .target(name: "Kernels", dependencies: ["CVectorMath"], swiftSettings: numeric),

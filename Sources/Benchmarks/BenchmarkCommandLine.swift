@@ -11,6 +11,7 @@ enum BenchmarkCommandLine {
     static func run(_ arguments: [String]) throws -> String {
         if arguments.first == "pointwise" { return PointwiseBenchmark().run() }
         if arguments.first == "depthwise" { return DepthwiseBenchmark().run() }
+        if arguments.first == "variants" { return VariantBenchmark().run() }
         if ["tensor", "train", "score"].contains(arguments.first) {
             // JSON lines for scripts/bench/run: rlr-bench tensor|train|score [--warmup N] [--repeat N] [--cases A,B] [--model M]
             var timing = Timing()

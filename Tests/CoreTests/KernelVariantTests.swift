@@ -11,6 +11,8 @@ final class KernelVariantTests: XCTestCase {
             try checkSoftmax()
             checkUnary()
             checkLayerNorm()
+            checkThinGEMM()
+            checkAdam()
         }
     }
 
@@ -20,6 +22,8 @@ final class KernelVariantTests: XCTestCase {
             try checkSoftmax()
             checkUnary()
             checkLayerNorm()
+            checkThinGEMM()
+            checkAdam()
         }
     }
 
@@ -117,6 +121,75 @@ final class KernelVariantTests: XCTestCase {
                     XCTAssertEqual(Double(y[r * n + j]), h[j], accuracy: 2e-5 * (1 + abs(h[j])), "n \(n) y[\(r), \(j)]")
                     let expected = s * (gr[j] - meanG - h[j] * meanGH)
                     XCTAssertEqual(Double(dx[r * n + j]), expected, accuracy: 5e-5 * s * (1 + abs(gr[j])), "n \(n) dx[\(r), \(j)]")
+                }
+            }
+        }
+    }
+
+    /// thinGEMM against a direct triple loop: every shape remainder of both variants' blocks (rows % 4
+    /// and % 8, columns % 8, % 16 and % 32), depths from 1 to past a cache line, both layouts of A, row
+    /// strides wider than the matrices, alpha, and C overwritten or accumulated (columns past n untouched).
+    func checkThinGEMM() {
+        var generator = RandomGenerator(seed: 11)
+        let shapes = [(1, 16, 1), (5, 33, 7), (64, 48, 16), (7, 16, 70), (6, 8, 5), (3, 29, 9), (9, 64, 32), (13, 47, 3),
+                      (8, 1, 17), (17, 95, 64), (2, 31, 2), (11, 17, 40), (16, 130, 16)]
+        for (m, n, k) in shapes {
+            for transposeA in [false, true] {
+                for accumulate in [false, true] {
+                    let (lda, ldb, ldc) = ((transposeA ? m : k) + 3, n + 2, n + 5)
+                    let a = Tensor.randn([(transposeA ? k : m) * lda], generator: &generator)
+                    let b = Tensor.randn([k * ldb], generator: &generator)
+                    let c = Tensor.randn([m * ldc], generator: &generator)
+                    let before = c.toArray()
+                    thinGEMM(transposeA: transposeA, m: m, n: n, k: k, alpha: 0.5, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb,
+                             accumulate: accumulate, c: c.pointer, ldc: ldc)
+                    let (av, bv, cv) = (a.toArray(), b.toArray(), c.toArray())
+                    for i in 0..<m {
+                        for j in 0..<ldc {
+                            var expected = before[i * ldc + j]
+                            if j < n {
+                                var total: Double = 0
+                                for p in 0..<k { total += Double(av[transposeA ? p * lda + i : i * lda + p]) * Double(bv[p * ldb + j]) }
+                                expected = (accumulate ? expected : 0) + Float(0.5 * total)
+                            }
+                            XCTAssertEqual(cv[i * ldc + j], expected, accuracy: 1e-5 * Float(k).squareRoot() * (1 + abs(expected)),
+                                           "\(m)x\(n)x\(k) transposeA \(transposeA) accumulate \(accumulate) (\(i), \(j))")
+                        }
+                    }
+                }
+            }
+        }
+    }
+
+    /// Adam steps (plain, L2 and decoupled weight decay) against the scalar formula, bit for bit: every
+    /// variant keeps its operation order and fuses nothing. Three steps, so moments are nonzero.
+    func checkAdam() {
+        var generator = RandomGenerator(seed: 13)
+        let (beta1, beta2, epsilon, learningRate): (Float, Float, Float, Float) = (0.9, 0.999, 1e-8, 3e-3)
+        for n in [1, 7, 8, 9, 15, 16, 17, 33, 1031] {
+            for (weightDecay, decoupled) in [(Float(0), false), (0.01, false), (0.02, true)] {
+                var p = Tensor.randn([n], generator: &generator).toArray(), expected = p
+                var m = [Float](repeating: 0, count: n), v = m, expectedM = m, expectedV = m
+                for step in 1...3 {
+                    let g = Tensor.randn([n], generator: &generator).toArray().map { $0 * 0.1 }
+                    let stepSize = learningRate / Float(1 - pow(Double(beta1), Double(step)))
+                    let root = Float(1 - pow(Double(beta2), Double(step))).squareRoot()
+                    adamUpdate(&p, gradient: g, m: &m, v: &v, count: n, beta1: beta1, beta2: beta2, epsilon: epsilon,
+                               weightDecay: weightDecay, decoupled: decoupled, learningRate: learningRate, stepSize: stepSize,
+                               correction2Root: root)
+                    for i in 0..<n {
+                        var gi = g[i]
+                        if weightDecay != 0 {
+                            if decoupled { expected[i] *= 1 - learningRate * weightDecay } else { gi += weightDecay * expected[i] }
+                        }
+                        expectedM[i] = expectedM[i] * beta1 + (1 - beta1) * gi
+                        expectedV[i] = expectedV[i] * beta2 + (1 - beta2) * gi * gi
+                        expected[i] -= stepSize * expectedM[i] / (expectedV[i].squareRoot() / root + epsilon)
+                    }
+                    let label = "n \(n), weight decay \(weightDecay) decoupled \(decoupled), step \(step)"
+                    XCTAssertEqual(p.map(\.bitPattern), expected.map(\.bitPattern), label)
+                    XCTAssertEqual(m.map(\.bitPattern), expectedM.map(\.bitPattern), label)
+                    XCTAssertEqual(v.map(\.bitPattern), expectedV.map(\.bitPattern), label)
                 }
             }
         }

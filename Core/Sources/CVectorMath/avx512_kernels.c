@@ -120,3 +120,53 @@ AVX512 void rlr_layer_norm_backward_row_avx512(const float *xhat, const float *g
     }
     _mm512_mask_storeu_ps(d + full, tail, _mm512_mul_ps(s, _mm512_fnmadd_ps(ht, meanGH, _mm512_sub_ps(gt, meanG))));
 }
+
+/// Up to 8 rows x 32 columns of C over the whole depth k: 16 zmm accumulators, A broadcast straight
+/// into the FMAs. `low` and `high` select the columns of the two 16-column halves (tails are masked);
+/// with `halves` 1 only the low half is computed. Rows at or past `rows` read row 0 and are not stored.
+static inline __attribute__((always_inline)) AVX512 void
+thin_block(long rows, __mmask16 low, __mmask16 high, int halves, long k, float alpha, const float *a, long row_step,
+           long depth_step, const float *b, long ldb, int accumulate, float *c, long ldc) {
+    long offset[8];
+    for (int r = 0; r < 8; r++) offset[r] = r < rows ? r * row_step : 0;
+    __m512 acc[8][2];
+    for (int r = 0; r < 8; r++) acc[r][0] = acc[r][1] = _mm512_setzero_ps();
+    for (long p = 0; p < k; p++, a += depth_step, b += ldb) {
+        const __m512 b0 = _mm512_maskz_loadu_ps(low, b);
+        const __m512 b1 = halves == 2 ? _mm512_maskz_loadu_ps(high, b + 16) : b0;
+        for (int r = 0; r < 8; r++) {
+            const __m512 ar = _mm512_set1_ps(a[offset[r]]);
+            acc[r][0] = _mm512_fmadd_ps(ar, b0, acc[r][0]);
+            if (halves == 2) acc[r][1] = _mm512_fmadd_ps(ar, b1, acc[r][1]);
+        }
+    }
+    const __m512 scale = _mm512_set1_ps(alpha);
+    for (int r = 0; r < 8 && r < rows; r++) {
+        float *target = c + r * ldc;
+        for (int h = 0; h < halves; h++) {
+            const __mmask16 mask = h ? high : low;
+            const __m512 old = accumulate ? _mm512_maskz_loadu_ps(mask, target + 16 * h) : _mm512_setzero_ps();
+            _mm512_mask_storeu_ps(target + 16 * h, mask, _mm512_fmadd_ps(acc[r][h], scale, old));
+        }
+    }
+}
+
+AVX512 void rlr_thin_gemm_avx512(int transpose_a, long m, long n, long k, float alpha, const float *a, long lda,
+                                 const float *b, long ldb, int accumulate, float *c, long ldc) {
+    // Element (i, p) of op(A) is at a + i * row_step + p * depth_step.
+    const long row_step = transpose_a ? 1 : lda, depth_step = transpose_a ? lda : 1;
+    for (long i = 0; i < m; i += 8) {
+        const long rows = m - i < 8 ? m - i : 8;
+        const float *ai = a + i * row_step;
+        float *ci = c + i * ldc;
+        long j = 0;
+        for (; j + 32 <= n; j += 32)
+            thin_block(rows, 0xFFFF, 0xFFFF, 2, k, alpha, ai, row_step, depth_step, b + j, ldb, accumulate, ci + j, ldc);
+        if (n - j > 16)
+            thin_block(rows, 0xFFFF, head(n - j - 16), 2, k, alpha, ai, row_step, depth_step, b + j, ldb, accumulate, ci + j, ldc);
+        else if (n > j)
+            thin_block(rows, head(n - j), 0, 1, k, alpha, ai, row_step, depth_step, b + j, ldb, accumulate, ci + j, ldc);
+    }
+}
+
+RLR_DEFINE_ADAM(rlr_adam_avx512, rlr_float16, 16, AVX512)

@@ -1,5 +1,8 @@
+import CVectorMath
+
 /// Single-threaded row-major product `C[m, n] = alpha * op(A)[m, k] * B[k, n] (+ C)` with
-/// register blocking (4 rows x 16 columns of C, 8 SIMD8 accumulators; then 8 columns) and no packing.
+/// register blocking (4 rows x 16 columns of C, 8 SIMD8 accumulators; then 8 columns) and no packing;
+/// where `KernelVariants.avx512`, 8 rows x 32 columns in 16 AVX-512 accumulators with masked tails (C).
 ///
 /// Made for the products of attention with small head sizes, where one dimension is 16-64 and
 /// OpenBLAS packs both operands on every call (`rlr-bench tensor --cases thin`: 85-108 GF/s here
@@ -11,6 +14,10 @@
 public func thinGEMM(transposeA: Bool = false, m: Int, n: Int, k: Int, alpha: Float = 1,
                      a: UnsafePointer<Float>, lda: Int, b: UnsafePointer<Float>, ldb: Int,
                      accumulate: Bool = false, c: UnsafeMutablePointer<Float>, ldc: Int) {
+    if KernelVariants.avx512 {
+        rlr_thin_gemm_avx512(transposeA ? 1 : 0, m, n, k, alpha, a, lda, b, ldb, accumulate ? 1 : 0, c, ldc)
+        return
+    }
     // Element (i, p) of op(A) is at a + i * rowStep + p * depthStep.
     let (rowStep, depthStep) = transposeA ? (1, lda) : (lda, 1)
     var i = 0

@@ -1,6 +1,7 @@
 // AVX-512 variants of hot row kernels, compiled for AVX-512 F/BW/DQ/VL whatever the build targets;
 // call them only where CPU.current.level is .avx512 (Kernels/VectorKernels.swift decides, once).
 #pragma once
+#include "vector_math.h"
 
 /// softmax(x[0..<n]) into y (which may be x); returns the row's log-sum-exp. A row of -inf gives
 /// zeros and -inf; a NaN gives NaNs. Same contract and exp polynomial as Kernels' softmaxRow.
@@ -20,3 +21,11 @@ void rlr_layer_norm_row_avx512(const float *x, long n, float epsilon, float *y, 
 
 /// One row of its gradient: d = rstd * (g - mean(g) - xhat * mean(g * xhat)).
 void rlr_layer_norm_backward_row_avx512(const float *xhat, const float *g, float rstd, long n, float *d);
+
+/// C[m, n] = alpha * op(A)[m, k] * B[k, n] (+ C when `accumulate`), row-major, one thread: thinGEMM's
+/// contract (Kernels/ThinGEMM.swift). op(A) is A (a[i * lda + p]) or, with `transpose_a`, Aᵀ (a[p * lda + i]).
+void rlr_thin_gemm_avx512(int transpose_a, long m, long n, long k, float alpha, const float *a, long lda,
+                          const float *b, long ldb, int accumulate, float *c, long ldc);
+
+/// One Adam step over n parameters, 16 at a time (see RLR_DEFINE_ADAM in vector_math.h).
+void rlr_adam_avx512(float *p, const float *g, float *m, float *v, long n, const rlr_adam_step *step);

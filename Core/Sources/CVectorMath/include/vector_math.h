@@ -57,3 +57,41 @@ RLR_DEFINE_EXP(rlr_exp8, rlr_float8, rlr_int8, __attribute__((always_inline)))
 
 /// The error function on 8 floats (see RLR_DEFINE_ERF).
 RLR_DEFINE_ERF(rlr_erf8, rlr_exp8, rlr_float8, rlr_int8, __attribute__((always_inline)))
+
+/// One Adam step's constants (Kernels' adamUpdate documents the formula).
+typedef struct {
+    float beta1, beta2, epsilon, weight_decay, learning_rate, step_size, correction2_root;
+    int decoupled;
+} rlr_adam_step;
+
+/// Defines `void NAME(p, g, m, v, n, const rlr_adam_step *)`, one Adam step over n parameters in place,
+/// WIDTH floats at a time in vectors VF (the last n % WIDTH in one zero-padded vector). Element by
+/// element in a fixed order with contraction off, so every width gives the bits of the scalar formula.
+#define RLR_DEFINE_ADAM(NAME, VF, WIDTH, ATTRS)                                                       \
+    static inline __attribute__((always_inline)) ATTRS void NAME##_lanes(float *p, const float *g, float *m, float *v, \
+                                                                         long lanes, const rlr_adam_step *s) { \
+        _Pragma("clang fp contract(off)")                                                             \
+        VF pv = 0, gv = 0, mv = 0, vv = 0;                                                            \
+        __builtin_memcpy(&pv, p, lanes * sizeof(float));                                              \
+        __builtin_memcpy(&gv, g, lanes * sizeof(float));                                              \
+        __builtin_memcpy(&mv, m, lanes * sizeof(float));                                              \
+        __builtin_memcpy(&vv, v, lanes * sizeof(float));                                              \
+        if (s->weight_decay != 0) {                                                                   \
+            if (s->decoupled) pv = pv * (1 - s->learning_rate * s->weight_decay);                    \
+            else gv = gv + s->weight_decay * pv;                                                      \
+        }                                                                                             \
+        mv = mv * s->beta1 + (1 - s->beta1) * gv;                                                     \
+        vv = vv * s->beta2 + (1 - s->beta2) * gv * gv;                                                \
+        pv = pv - s->step_size * mv / (__builtin_elementwise_sqrt(vv) / s->correction2_root + s->epsilon); \
+        __builtin_memcpy(p, &pv, lanes * sizeof(float));                                              \
+        __builtin_memcpy(m, &mv, lanes * sizeof(float));                                              \
+        __builtin_memcpy(v, &vv, lanes * sizeof(float));                                              \
+    }                                                                                                 \
+    ATTRS void NAME(float *p, const float *g, float *m, float *v, long n, const rlr_adam_step *s) {    \
+        long i = 0;                                                                                   \
+        for (; i + WIDTH <= n; i += WIDTH) NAME##_lanes(p + i, g + i, m + i, v + i, WIDTH, s);        \
+        if (i < n) NAME##_lanes(p + i, g + i, m + i, v + i, n - i, s);                                \
+    }
+
+/// One Adam step over n parameters, 8 at a time (AVX2; see RLR_DEFINE_ADAM).
+void rlr_adam_avx2(float *p, const float *g, float *m, float *v, long n, const rlr_adam_step *step);

@@ -5,7 +5,8 @@ import Tensors
 /// Adam (Kingma & Ba) with bias correction, exactly as torch.optim.Adam computes it (single-tensor
 /// path): `denom = sqrt(v) / sqrt(1 - β2^t) + eps`, `p -= lr / (1 - β1^t) * m / denom`.
 /// `weightDecay` adds `wd * p` to the gradient (L2, Adam); with `decoupled`, it shrinks `p` by
-/// `lr * wd` before the step instead (AdamW).
+/// `lr * wd` before the step instead (AdamW). The arithmetic is Kernels' `adamUpdate` (vectorised,
+/// the same bits on every CPU and thread count).
 public final class Adam {
     public var learningRate: Float
     public let beta1: Float, beta2: Float, epsilon: Float, weightDecay: Float, decoupled: Bool
@@ -51,16 +52,10 @@ public final class Adam {
                                     SendablePointer(state.m.pointer), SendablePointer(state.v.pointer))
             let (b1, b2, eps, wd, decoupled, lr) = (beta1, beta2, epsilon, weightDecay, decoupled, learningRate)
             Parallel.forEachChunk(p.count, grain: 65_536) { range in
-                for i in range {
-                    var g = pg[i]
-                    if wd != 0 {
-                        if decoupled { pp[i] *= 1 - lr * wd } else { g += wd * pp[i] }
-                    }
-                    pm[i] = pm[i] * b1 + (1 - b1) * g
-                    pv[i] = pv[i] * b2 + (1 - b2) * g * g
-                    let denominator = pv[i].squareRoot() / correction2Root + eps
-                    pp[i] -= stepSize * pm[i] / denominator
-                }
+                let first = range.lowerBound
+                adamUpdate(pp.base + first, gradient: pg.base + first, m: pm.base + first, v: pv.base + first, count: range.count,
+                           beta1: b1, beta2: b2, epsilon: eps, weightDecay: wd, decoupled: decoupled, learningRate: lr,
+                           stepSize: stepSize, correction2Root: correction2Root)
             }
             parameter.value.grad = nil
         }
