@@ -72,7 +72,7 @@ public enum App {
     static func execute(_ file: SourceFile, _ interpreter: Interpreter, echo: Bool) -> Int32 {
         do {
             let value = try interpreter.run(file)
-            if echo && value != .nil { print(value.literal) }
+            if echo && value != .nil { print(value.echoed) }
             return 0
         } catch let exit as ScriptExit {
             return exit.status
@@ -106,7 +106,7 @@ public enum App {
             let invocation = try Binder.bind(spec, words: Word.fromShell(words), context: interpreter.context)
             try spec.validate?(invocation)
             let value = try spec.run(invocation)
-            if value != .nil { print(value.description) }
+            if case .string(let text) = value { print(text) } else if value != .nil { print(value.echoed) }
             return 0
         } catch let error as BindingError {
             printError("rlr \(spec.name): \(error)\nusage: rlr \(Help.usage(spec))")

@@ -58,7 +58,7 @@ public final class Session {
         InterruptFlag.shared.clear()
         do {
             let value = try interpreter.run(statements)
-            if value != .nil { FileHandle.standardOutput.write((value.literal + "\n").data(using: .utf8)!) }
+            if value != .nil { FileHandle.standardOutput.write((value.echoed + "\n").data(using: .utf8)!) }
         } catch let exit as ScriptExit {
             return exit.status
         } catch let interrupt as ScriptInterrupt {

@@ -45,8 +45,12 @@ public struct CategoryCalibration: Codable, Equatable, Sendable {
         (score - scoreMedian) / scoreScale
     }
 
-    /// What `normalized` divides by: the image threshold's distance above the median (never 0).
-    public var scoreScale: Float { Swift.max(imageThreshold - scoreMedian, Float.leastNormalMagnitude) }
+    /// What `normalized` divides by: the image threshold's distance above the median, at least a
+    /// millionth of the scores' magnitude, so a threshold at (or, with a large `fpr`, below) the
+    /// median still gives finite normalised scores.
+    public var scoreScale: Float {
+        Swift.max(imageThreshold - scoreMedian, 1e-6 * Swift.max(abs(scoreMedian), abs(imageThreshold), 1))
+    }
 
     public func isAnomalous(_ score: Float) -> Bool { score > imageThreshold }
 

@@ -122,6 +122,12 @@ final class ObjectValueTests: XCTestCase {
             XCTAssertEqual("\($0)", "expected a dataset, got shelf <shelf 3 books>")
         }
         XCTAssertEqual(Value.object(shelf).literal, "<shelf 3 books>")
+        // Echoes cut long lists (nested ones too); literal keeps everything.
+        let long = Value.list((0..<25).map { .int($0) })
+        XCTAssertEqual(long.echoed, "[0 1 2 3 4 5 6 7 8 9 … (15 more, 25 items)]")
+        XCTAssertEqual(Value.list([.string("a"), long]).echoed, "[\"a\" [0 1 2 3 4 5 6 7 8 9 … (15 more, 25 items)]]")
+        XCTAssertEqual(long.literal.split(separator: " ").count, 25)
+        XCTAssertEqual(Value.list((0..<20).map { .int($0) }).echoed, Value.list((0..<20).map { .int($0) }).literal)
         XCTAssertEqual(Value.object(shelf).member("books"), .int(3))
         XCTAssertEqual(Value.object(shelf), Value.object(shelf))
         XCTAssertNotEqual(Value.object(shelf), Value.object(Shelf()))

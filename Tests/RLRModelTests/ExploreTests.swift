@@ -281,6 +281,13 @@ final class CalibrationUnitTests: XCTestCase {
         XCTAssertEqual(entry.normalized(2), 0)
         XCTAssertEqual(entry.normalized(4), 1)
         XCTAssertFalse(entry.isAnomalous(4))
+        // A threshold at or below the median (a large --fpr on few images) still gives finite, ordered scores.
+        for threshold: Float in [68, 67] {
+            let degenerate = CategoryCalibration(images: 4, scoreMedian: 68, imageThreshold: threshold, pixelThreshold: 1)
+            let scores = [60, 68, 68.5, 1e6].map { degenerate.normalized(Float($0)) }
+            XCTAssertTrue(scores.allSatisfy(\.isFinite), "\(scores)")
+            XCTAssertEqual(scores, scores.sorted())
+        }
     }
 
     func testRelativePathsBelowTheCommonFolder() {

@@ -9,15 +9,24 @@ extension Value: CustomStringConvertible {
     }
 
     /// Source-like text: strings quoted, lists `[1 2 3]`, records `{a: 1, b: "x"}`.
-    public var literal: String {
+    public var literal: String { literal(listLimit: nil) }
+
+    /// What the prompt and the shell form echo: `literal`, with lists longer than 20 items cut to
+    /// their first 10 and a count (`model predict` on a folder returns thousands of records).
+    public var echoed: String { literal(listLimit: 20) }
+
+    private func literal(listLimit: Int?) -> String {
         switch self {
         case .nil: return "nil"
         case .bool(let b): return b ? "true" : "false"
         case .int(let i): return String(i)
         case .double(let d): return Value.format(d)
         case .string(let s): return Value.quote(s)
-        case .list(let l): return "[" + l.map(\.literal).joined(separator: " ") + "]"
-        case .record(let r): return "{" + r.fields.map { "\($0.name): \($0.value.literal)" }.joined(separator: ", ") + "}"
+        case .list(let l):
+            guard let listLimit, l.count > listLimit else { return "[" + l.map { $0.literal(listLimit: listLimit) }.joined(separator: " ") + "]" }
+            let shown = l.prefix(listLimit / 2).map { $0.literal(listLimit: listLimit) }
+            return "[" + shown.joined(separator: " ") + " … (\(l.count - shown.count) more, \(l.count) items)]"
+        case .record(let r): return "{" + r.fields.map { "\($0.name): \($0.value.literal(listLimit: listLimit))" }.joined(separator: ", ") + "}"
         case .tensor(let t): return Value.summary(of: t)
         case .object(let o): return "<\(o.typeName) \(o.summary)>"
         }
