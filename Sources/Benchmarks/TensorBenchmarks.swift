@@ -36,24 +36,12 @@ enum TensorBenchmarks {
     /// of keys padded by 16 floats): logits q kᵀ [64, N] (kᵀ pre-transposed), P v [64, d], and the
     /// backward pass's Pᵀ dO [N, d], by `thinGEMM` and by OpenBLAS.
     static func thinProducts(_ timing: Timing) {
-        var generator = RandomGenerator(seed: 3)
-        for (d, keys) in [(16, 1024), (32, 1024), (64, 256)] {
-            let ldp = keys + 16
-            for (name, transposeA, m, n, k, lda, ldb) in [("logits", false, 64, keys, d, d, ldp), ("pv", false, 64, d, keys, ldp, d),
-                                                         ("ptdo", true, keys, d, 64, ldp, d)] {
-                let a = Tensor.randn([(transposeA ? k : m) * lda], generator: &generator)
-                let b = Tensor.randn([k * ldb], generator: &generator)
-                let c = Tensor.zeros([m * n])
-                let thin = timing.median {
-                    for _ in 0..<32 { thinGEMM(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: n) }
-                }
-                let blas = timing.median {
-                    for _ in 0..<32 { sgemm(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: n) }
-                }
-                let flops = 2.0 * 32 * Double(m * n * k)
-                report(["case": "thin_\(name)_d\(d)_n\(keys)", "median_ms": thin, "sgemm_ms": blas,
-                        "gflops": flops / thin / 1e6, "sgemm_gflops": flops / blas / 1e6, "impl": "swift"])
-            }
+        ThinProduct.cases(shapes: [(16, 1024), (32, 1024), (64, 256)]) { product in
+            let thin = timing.median { product.repeated { thinGEMM(transposeA: $0, m: $1, n: $2, k: $3, a: $4, lda: $5, b: $6, ldb: $7, c: $8, ldc: $9) } }
+            let blas = timing.median { product.repeated { sgemm(transposeA: $0, m: $1, n: $2, k: $3, a: $4, lda: $5, b: $6, ldb: $7, c: $8, ldc: $9) } }
+            let flops = 2.0 * Double(ThinProduct.calls * product.m * product.n * product.k)
+            report(["case": product.name, "median_ms": thin, "sgemm_ms": blas,
+                    "gflops": flops / thin / 1e6, "sgemm_gflops": flops / blas / 1e6, "impl": "swift"])
         }
     }
 
@@ -83,5 +71,37 @@ enum TensorBenchmarks {
         }
         report(["case": "mha_b4_n1024_d256_h8", "forward_ms": forward, "median_ms": both, "impl": "swift",
                 "peak_rss_mb": peakResidentMB()])
+    }
+}
+
+/// One of attention's products with head size d over N keys, laid out as DenseAttention does (rows of
+/// keys padded by 16 floats): `logits` q kᵀ [64, N] (kᵀ pre-transposed), `pv` P v [64, d], and the
+/// backward pass's `ptdo` Pᵀ dO [N, d]; random operands, timed as `calls` products in a row.
+struct ThinProduct {
+    static let calls = 32
+    let name: String
+    let transposeA: Bool
+    let m, n, k, lda, ldb: Int
+    let a, b, c: Tensor
+
+    typealias Product = (Bool, Int, Int, Int, UnsafePointer<Float>, Int, UnsafePointer<Float>, Int, UnsafeMutablePointer<Float>, Int) -> Void
+
+    /// Runs `product` (thinGEMM's or sgemm's signature) `calls` times on these operands.
+    func repeated(_ product: Product) {
+        for _ in 0..<ThinProduct.calls { product(transposeA, m, n, k, a.pointer, lda, b.pointer, ldb, c.pointer, n) }
+    }
+
+    /// The three products for each (d, N) of `shapes`, named `thin_NAME_dD_nN`.
+    static func cases(shapes: [(d: Int, keys: Int)], _ body: (ThinProduct) -> Void) {
+        var generator = RandomGenerator(seed: 3)
+        for (d, keys) in shapes {
+            let ldp = keys + 16
+            for (name, transposeA, m, n, k, lda, ldb) in [("logits", false, 64, keys, d, d, ldp), ("pv", false, 64, d, keys, ldp, d),
+                                                         ("ptdo", true, keys, d, 64, ldp, d)] {
+                body(ThinProduct(name: "thin_\(name)_d\(d)_n\(keys)", transposeA: transposeA, m: m, n: n, k: k, lda: lda, ldb: ldb,
+                                 a: Tensor.randn([(transposeA ? k : m) * lda], generator: &generator),
+                                 b: Tensor.randn([k * ldb], generator: &generator), c: Tensor.zeros([m * n])))
+            }
+        }
     }
 }

@@ -16,22 +16,11 @@ struct VariantBenchmark {
             lines.append(String(format: "{\"case\": \"%@\", \"avx2_ms\": %.4f, \"avx512_ms\": %.4f, \"speedup\": %.2f}",
                                 name, avx2, avx512, avx2 / avx512))
         }
-        var generator = RandomGenerator(seed: 3)
-        // Attention's products as DenseAttention lays them out (rows of keys padded by 16 floats), 32 calls each.
-        for (d, keys) in [(16, 1024), (32, 1024), (64, 256), (64, 1024)] {
-            let ldp = keys + 16
-            for (name, transposeA, m, n, k, lda, ldb) in [("logits", false, 64, keys, d, d, ldp), ("pv", false, 64, d, keys, ldp, d),
-                                                         ("ptdo", true, keys, d, 64, ldp, d)] {
-                let a = Tensor.randn([(transposeA ? k : m) * lda], generator: &generator)
-                let b = Tensor.randn([k * ldb], generator: &generator)
-                let c = Tensor.zeros([m * n])
-                record("thin_\(name)_d\(d)_n\(keys)") {
-                    for _ in 0..<32 {
-                        thinGEMM(transposeA: transposeA, m: m, n: n, k: k, a: a.pointer, lda: lda, b: b.pointer, ldb: ldb, c: c.pointer, ldc: n)
-                    }
-                }
-            }
+        // Attention's products as DenseAttention lays them out.
+        ThinProduct.cases(shapes: [(16, 1024), (32, 1024), (64, 256), (64, 1024)]) { product in
+            record(product.name) { product.repeated { thinGEMM(transposeA: $0, m: $1, n: $2, k: $3, a: $4, lda: $5, b: $6, ldb: $7, c: $8, ldc: $9) } }
         }
+        var generator = RandomGenerator(seed: 3)
         // An Adam step over 1 M parameters (the moments after a few steps), once per run.
         let count = 1 << 20
         let (p, g) = (Tensor.randn([count], generator: &generator), Tensor.randn([count], generator: &generator))
