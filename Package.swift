@@ -95,12 +95,14 @@ let package = Package(
         .testTarget(name: "LibraryTests", dependencies: [core, "Library", "Script"]),
         // Script: lexer/parser units, interpreter semantics, diagnostic golden files.
         .testTarget(name: "ScriptTests", dependencies: [core, "Script"], exclude: ["Diagnostics"]),
+        // Running the built `rlr` from tests (REPLTests, PluginsTests).
+        .target(name: "TestSupport", path: "Tests/TestSupport"),
         // REPL and executable: shell form, scripts, reports, piped sessions, a real terminal via tmux.
-        .testTarget(name: "REPLTests", dependencies: ["rlr"]),
+        .testTarget(name: "REPLTests", dependencies: ["rlr", "TestSupport"]),
         // Fuzzing: every target briefly with fixed seeds, and one regression test per crash found.
         .testTarget(name: "FuzzingTests", dependencies: ["Fuzzing", "Weights", "RLRModel", core]),
         // Plugins: builds plugins/* and fixture plugins, loads them (refusals, training with a plugin block, scaffold).
-        .testTarget(name: "PluginsTests", dependencies: ["rlr", "Library", "RLRModel", core], exclude: ["Fixtures"],
+        .testTarget(name: "PluginsTests", dependencies: ["rlr", "TestSupport", "Library", "RLRModel", core], exclude: ["Fixtures"],
                     swiftSettings: numeric),
     ]
 )

@@ -1,5 +1,6 @@
 import Foundation
 import Synchronization
+import TestSupport
 import XCTest
 
 /// Builds what the plugin tests load, once per test run: plugin packages with `swift build -c release`
@@ -9,14 +10,7 @@ enum PluginBuilds {
     static let checkout = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
 
     /// The host's build folder: where the test bundle, `rlr` and libRLRCore.so are.
-    static var hostBuild: URL {
-        let bundle = Bundle(for: Marker.self).bundleURL
-        return [bundle, bundle.deletingLastPathComponent()].first {
-            FileManager.default.fileExists(atPath: $0.appendingPathComponent("libRLRCore.so").path)
-        } ?? bundle.deletingLastPathComponent()
-    }
-
-    final class Marker {}
+    static var hostBuild: URL { Executable.buildFolder }
 
     private static let built = Mutex<[String: String]>([:])
 
@@ -85,33 +79,14 @@ enum PluginBuilds {
     }
 }
 
-/// Runs the built `rlr` (next to the test bundle) with arguments and stdin text.
+/// Runs the built `rlr` with arguments and stdin text, with no plugins from the user's own configuration.
 enum RLR {
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
-    }
+    typealias Result = Executable.Result
 
-    static func run(_ arguments: [String], stdin: String = "", in folder: URL? = nil, environment: [String: String] = [:]) throws -> Result {
-        let process = Process()
-        process.executableURL = PluginBuilds.hostBuild.appendingPathComponent("rlr")
-        process.arguments = arguments
-        if let folder { process.currentDirectoryURL = folder }
-        // No plugins from the user's own configuration.
-        process.environment = ProcessInfo.processInfo.environment.merging(
-            ["RLR_PLUGIN_PATH": "", "XDG_CONFIG_HOME": NSTemporaryDirectory() + "rlr-no-config"]) { $1 }.merging(environment) { $1 }
-        let input = Pipe(), output = Pipe(), error = Pipe()
-        process.standardInput = input
-        process.standardOutput = output
-        process.standardError = error
-        try process.run()
-        input.fileHandleForWriting.write(Data(stdin.utf8))
-        try input.fileHandleForWriting.close()
-        let out = output.fileHandleForReading.readDataToEndOfFile()
-        let err = error.fileHandleForReading.readDataToEndOfFile()
-        process.waitUntilExit()
-        return Result(status: process.terminationStatus, stdout: String(decoding: out, as: UTF8.self),
-                      stderr: String(decoding: err, as: UTF8.self))
+    static func run(_ arguments: [String], stdin: String = "", in folder: URL? = nil,
+                    environment: [String: String] = [:]) throws -> Result {
+        try Executable.run(arguments, stdin: stdin, in: folder, environment: [
+            "RLR_PLUGIN_PATH": "", "XDG_CONFIG_HOME": NSTemporaryDirectory() + "rlr-no-config",
+        ].merging(environment) { $1 })
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// `rlr doctor` and the BLAS choice as a run sees it: the chosen kernels, an OPENBLAS_CORETYPE the

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// The session without a terminal: plain lines, continuation, values echoed, errors reported and survived.

@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// The executable's argument forms: shell commands, -e, scripts, reports, exit statuses.

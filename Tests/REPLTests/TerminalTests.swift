@@ -1,3 +1,4 @@
+import TestSupport
 import XCTest
 
 /// The interactive REPL in a real terminal (tmux): completion, continuation, errors, history, Ctrl-C, Ctrl-D.

@@ -1,4 +1,5 @@
 import Foundation
+import TestSupport
 import XCTest
 
 /// Faults during `model train`, with the real executable in child processes: kill -9 mid-run, a full

@@ -1,25 +1,34 @@
 import Foundation
-import XCTest
 
-/// Runs the built `rlr` executable (it sits next to the test bundle in the build folder).
-enum Executable {
-    static var url: URL {
+/// Runs the built `rlr` executable (it sits next to the test bundle in the build folder), for the
+/// test targets that drive the real binary.
+public enum Executable {
+    /// The build folder: where the test bundle, `rlr` and libRLRCore.so are.
+    public static var buildFolder: URL {
         let bundle = Bundle(for: Marker.self).bundleURL
-        let candidates = [bundle, bundle.deletingLastPathComponent()].map { $0.appendingPathComponent("rlr") }
-        return candidates.first { FileManager.default.isExecutableFile(atPath: $0.path) } ?? candidates[0]
+        return [bundle, bundle.deletingLastPathComponent()].first {
+            FileManager.default.isExecutableFile(atPath: $0.appendingPathComponent("rlr").path)
+        } ?? bundle
     }
+
+    /// The `rlr` executable.
+    public static var url: URL { buildFolder.appendingPathComponent("rlr") }
 
     final class Marker {}
 
-    struct Result {
-        var status: Int32
-        var stdout: String
-        var stderr: String
+    public struct Result {
+        public var status: Int32
+        public var stdout: String
+        public var stderr: String
+
+        public init(status: Int32, stdout: String, stderr: String) {
+            self.status = status; self.stdout = stdout; self.stderr = stderr
+        }
     }
 
     /// Runs rlr with arguments and stdin text in a folder.
-    static func run(_ arguments: [String], stdin: String = "", in folder: URL? = nil,
-                    environment: [String: String] = [:]) throws -> Result {
+    public static func run(_ arguments: [String], stdin: String = "", in folder: URL? = nil,
+                           environment: [String: String] = [:]) throws -> Result {
         let process = Process()
         process.executableURL = url
         process.arguments = arguments
@@ -40,7 +49,7 @@ enum Executable {
     }
 
     /// A fresh temporary folder, removed by the caller.
-    static func temporaryFolder() throws -> URL {
+    public static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("rlr-test-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
         return url
