@@ -108,6 +108,33 @@ public enum PlotCommands {
                 return try save(chart: &chart, inv, kind: "loss")
             }),
         CommandSpec(
+            path: ["plot", "curve"], abstract: "Time to accuracy: test metrics over minutes of training, one colour per run.",
+            discussion: "Reads the per-epoch files `model train --track --curve FILE` writes; x is training time (the test "
+                + "evaluations are not counted), y the mean test metric in percent; the first metric is drawn solid, the others dashed.",
+            options: [
+                OptionSpec("curves", .list(.string), help: "Curve files (JSON from `model train --curve`), comma separated.",
+                           completion: .files(["json"])),
+                OptionSpec("names", .list(.string), default: .nil, help: "A legend name per curve file (default: the file names)."),
+                OptionSpec("metrics", .list(.choice(["i_auroc", "p_auroc"])), default: .list([.string("i_auroc"), .string("p_auroc")]),
+                           help: "Metrics to draw."),
+                out, title, width, height,
+            ],
+            examples: ["plot curve --curves cpu.json,fast.json --names cpu,fast --out time-to-accuracy.png"],
+            run: { inv in
+                let paths = try inv.list("curves").map(\.description)
+                let given = try names(inv)
+                if let given, given.count != paths.count {
+                    throw PlotError.lengthMismatch(argument: "--names", expected: paths.count, got: given.count)
+                }
+                let keys = try inv.list("metrics").map(\.description)
+                let runs = try paths.enumerated().map { index, path in
+                    (given?[index] ?? ((path as NSString).lastPathComponent as NSString).deletingPathExtension,
+                     try TimeToAccuracy(json: path, metrics: keys))
+                }
+                var chart = Chart.timeToAccuracy(runs, metricTitles: ["i_auroc": "I-AUROC", "p_auroc": "P-AUROC"])
+                return try save(chart: &chart, inv, kind: "curve")
+            }),
+        CommandSpec(
             path: ["plot", "histogram"], abstract: "Histograms of image scores, good and anomalous, on shared bins.",
             options: [scores, labels, out, title,
                       OptionSpec("bins", .int(1...1000), default: .int(30), help: "Number of equal-width bins."),

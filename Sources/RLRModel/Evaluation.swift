@@ -28,8 +28,9 @@ public struct Evaluation {
     /// - Parameters:
     ///   - calibration: thresholds whose operating point to measure per category (from `model calibrate`).
     ///   - each: called with every test sample, its unsmoothed map `[S, S]` and image score (e.g. to save maps).
+    ///   - preloaded: the split's batches already loaded by `preload` (nothing is read from disk then).
     public static func run(_ detector: Detector, on dataset: Dataset, batchSize: Int = 16,
-                           calibration: Calibration? = nil,
+                           calibration: Calibration? = nil, preloaded: Preloaded? = nil,
                            progress: (String, Int, Int) -> Void = { _, _, _ in }, shouldStop: () -> Bool = { false },
                            each: (Sample, Tensor, Float) throws -> Void = { _, _, _ in }) throws -> Evaluation {
         let test = dataset.subset(split: .test)
@@ -44,14 +45,12 @@ public struct Evaluation {
             var pixels = imageLevelOnly ? nil : PixelAccumulator(reservingPixels: indices.count * size * size)
             var scores: [Float] = [], labels: [Bool] = []
             var point = calibration?.categories[category].map { OperatingPoint($0, pixels: !imageLevelOnly) }
-            for start in stride(from: 0, to: indices.count, by: batchSize) {
-                let chunk = Array(indices[start..<Swift.min(indices.count, start + batchSize)])
+            for (position, chunk) in chunks(of: indices, batchSize: batchSize).enumerated() {
                 var clock = Date()
-                let batch = try test.load(chunk, size: size, normalization: .unit)
-                let tokens = try detector.tokens(batch.images)
+                let batch = try preloaded?.batches[category]?[position] ?? load(chunk, of: test, detector: detector)
                 featureSeconds += Date().timeIntervalSince(clock)
                 clock = Date()
-                let (maps, batchScores) = detector.score(tokens: tokens)
+                let (maps, batchScores) = detector.score(tokens: batch.tokens)
                 for (i, sample) in batch.samples.enumerated() {
                     let map = maps.sliced(axis: 0, i..<(i + 1)).squeezed(0).contiguous()
                     try each(sample, map, batchScores[i])
@@ -69,7 +68,7 @@ public struct Evaluation {
                 scores += batchScores
                 labels += batch.samples.map { $0.label == .anomalous }
                 scoringSeconds += Date().timeIntervalSince(clock)
-                progress(category, start + chunk.count, indices.count)
+                progress(category, position * batchSize + chunk.count, indices.count)
                 if shouldStop() { throw RLRError.interrupted }
             }
             let clock = Date()
@@ -82,6 +81,47 @@ public struct Evaluation {
         let report = EvaluationReport(categories: rows, protocolDescription: protocolDescription(detector))
         return Evaluation(report: report, featureSeconds: featureSeconds, scoringSeconds: scoringSeconds, operatingPoints: operatingPoints,
                           images: images)
+    }
+
+    /// One batch of test images as the metrics need them: samples, masks `[B, S, S]` and tokens per level.
+    public struct Batch {
+        var samples: [Sample]
+        var masks: Tensor
+        var tokens: [Tensor]
+    }
+
+    /// A test split loaded once (images read, tokens extracted), to evaluate it again after every
+    /// training epoch at the cost of the heads alone.
+    public struct Preloaded {
+        var batches: [String: [Batch]]
+    }
+
+    /// Reads `dataset`'s test split and extracts its tokens, in the batches `run` takes.
+    public static func preload(_ detector: Detector, on dataset: Dataset, batchSize: Int = 16,
+                               progress: (Int, Int) -> Void = { _, _ in }, shouldStop: () -> Bool = { false }) throws -> Preloaded {
+        let test = dataset.subset(split: .test)
+        var batches: [String: [Batch]] = [:]
+        var done = 0
+        for category in test.categories {
+            let indices = test.samples.indices.filter { test.samples[$0].category == category }
+            batches[category] = try chunks(of: indices, batchSize: batchSize).map { chunk in
+                let batch = try load(chunk, of: test, detector: detector)
+                done += chunk.count
+                progress(done, test.count)
+                if shouldStop() { throw RLRError.interrupted }
+                return batch
+            }
+        }
+        return Preloaded(batches: batches)
+    }
+
+    static func chunks(of indices: [Int], batchSize: Int) -> [[Int]] {
+        stride(from: 0, to: indices.count, by: batchSize).map { Array(indices[$0..<Swift.min(indices.count, $0 + batchSize)]) }
+    }
+
+    static func load(_ chunk: [Int], of test: Dataset, detector: Detector) throws -> Batch {
+        let batch = try test.load(chunk, size: detector.identity.imageSize, normalization: .unit)
+        return Batch(samples: batch.samples, masks: batch.masks, tokens: try detector.tokens(batch.images))
     }
 
     /// The JSON `model eval` writes: {"protocol": {...}, "categories": {name: {metric: value|null, n_good,

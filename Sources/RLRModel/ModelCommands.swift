@@ -24,13 +24,18 @@ public enum ModelCommands {
                 OptionSpec("out", short: "o", .path, help: "Checkpoint to write (.safetensors), atomically.", completion: .files(["safetensors"])),
                 OptionSpec("preset", .choice(["fast", "paper"]), default: .string("fast"),
                            help: "fast: D 128/256, 2 layers (CPU-friendly); paper: D 256/512, 4 layers (the official configuration)."),
-                OptionSpec("epochs", short: "e", .int(1...), default: .nil, help: "Epochs to train (default: the preset's, 200)."),
-                OptionSpec("batch", .int(1...), default: .int(4), help: "Images per optimisation step."),
-                OptionSpec("lr", .double(0...), default: .double(1e-4), help: "Adam learning rate."),
+                OptionSpec("epochs", short: "e", .int(1...), default: .nil, help: "Epochs to train (default: the preset's)."),
+                OptionSpec("batch", .int(1...), default: .nil, help: "Images per optimisation step (default: the preset's)."),
+                OptionSpec("lr", .double(0...), default: .nil, help: "Peak Adam learning rate (default: the preset's)."),
+                OptionSpec("schedule", .choice(LearningRateSchedule.Decay.allCases.map(\.rawValue)), default: .nil,
+                           help: "Learning rate after the warm-up: constant, or cosine decay to zero at the last step (default: the preset's)."),
+                OptionSpec("warmup", .double(0...), default: .nil, help: "Epochs of linear learning-rate warm-up (default: the preset's)."),
+                OptionSpec("reference", .choice(ReferenceInit.allCases.map(\.rawValue)), default: .nil,
+                           help: "Initial reference: normal (N(0, 1), the paper's) or features (the mean training tokens per position)."),
                 OptionSpec("seed", short: "s", .int(0...), default: .int(3407), help: "Seed of initialisation, shuffling and jitter."),
                 OptionSpec("layers", .int(1...), default: .nil, help: "Encoder layers per level (overrides the preset)."),
                 OptionSpec("dims", .list(.int(8...)), default: .nil, help: "Hidden size per level, e.g. 128,256 (overrides the preset)."),
-                OptionSpec("jitter", .double(0...), default: .double(4), help: "Feature jitter alpha (0 disables)."),
+                OptionSpec("jitter", .double(0...), default: .nil, help: "Feature jitter alpha, 0 disables (default: the preset's)."),
                 OptionSpec("hold-out", .double(0...1), default: .nil,
                            help: "Fraction of each category's normal training images kept out of training; their loss is "
                                + "reported after every epoch (nothing is selected by it: the last epoch is saved)."),
@@ -44,6 +49,12 @@ public enum ModelCommands {
                 OptionSpec("save-every", .int(1...), default: .nil,
                            help: "Also write the checkpoint (atomically) every N epochs, so a crash loses at most N epochs."),
                 OptionSpec("cache", .bool, default: .bool(true), help: "Reuse extracted features from the disk cache."),
+                OptionSpec("track", .bool, default: .bool(false),
+                           help: "After every epoch, also evaluate the test split of --root (mean I-AUROC / P-AUROC): to measure time to "
+                               + "accuracy. Reporting only: nothing is chosen by it, and its time is not counted as training time."),
+                OptionSpec("curve", .path, default: .nil,
+                           help: "Write the per-epoch curve here (JSON records: epoch, training seconds, loss, validation, test metrics "
+                               + "with --track), rewritten atomically after every epoch; `plot curve` draws it.", completion: .files(["json"])),
             ],
             examples: ["model train --root synthetic --categories washer,granite --epochs 1 --out synthetic.safetensors"],
             run: train),
@@ -113,6 +124,8 @@ public enum ModelCommands {
                        lossHistory: trainer.lossHistory, validationHistory: trainer.validationHistory,
                        optimizerState: trainer.optimizer.stateDict())
         }
+        let curve = try trainingCurve(inv, detector: detector, resumedEpochs: lossHistory.count)
+        curve?.start()
         let outcome = try trainer.train(tokens: tokens, validation: validation, progress: { progress in
             inv.progress("epoch \(progress.epoch)/\(progress.epochs)", done: progress.batch, total: progress.batches)
             if progress.batch == progress.batches && progress.epoch > lastEpoch {
@@ -120,6 +133,10 @@ public enum ModelCommands {
                 inv.print(progress.line)
             }
         }, shouldStop: { inv.context.interrupt.isSet }, epochEnded: { epoch in
+            if let curve {
+                inv.print(try curve.record(epoch: epoch, loss: trainer.lossHistory[epoch - 1], validation: trainer.validationHistory.last,
+                                           shouldStop: { inv.context.interrupt.isSet }))
+            }
             guard let saveEvery, epoch % saveEvery == 0, epoch < config.epochs else { return }
             try checkpoint().save(to: out)
             inv.print("saved \(out) after epoch \(epoch)")
@@ -132,6 +149,30 @@ public enum ModelCommands {
             inv.print("saved \(out)")
         }
         return .object(ModelObject(path: out, checkpoint: final, detector: detector))
+    }
+
+    /// The per-epoch curve when --curve or --track asks for one: the test split preloaded once for
+    /// --track; a resumed run continues the rows of its --curve file.
+    static func trainingCurve(_ inv: Invocation, detector: Detector, resumedEpochs: Int) throws -> TrainingCurve? {
+        let track = try inv.bool("track")
+        guard track || inv.has("curve") else { return nil }
+        let path = inv.has("curve") ? try inv.path("curve") : nil
+        var previous: [TrainingCurve.Row] = []
+        if resumedEpochs > 0, let path, let data = FileManager.default.contents(atPath: path) {
+            previous = Array(((try? JSONDecoder().decode([TrainingCurve.Row].self, from: data)) ?? []).prefix(resumedEpochs))
+        }
+        var test: (Dataset, Evaluation.Preloaded)? = nil
+        if track {
+            let dataset = try DataCommands.open(inv)
+            guard dataset.subset(split: .test).count > 0 else {
+                throw CommandError.badArgument(name: "--track", reason: "\(try inv.path("root")) has no test images to track")
+            }
+            let preloaded = try Evaluation.preload(detector, on: dataset, progress: { inv.progress("test features", done: $0, total: $1) },
+                                                   shouldStop: { inv.context.interrupt.isSet })
+            inv.print("tracking \(dataset.subset(split: .test).count) test images after every epoch (reporting only: nothing is selected by them)")
+            test = (dataset, preloaded)
+        }
+        return TrainingCurve(detector: detector, test: test, path: path, previous: previous)
     }
 
     /// The configuration from --preset and the overriding options.
@@ -149,10 +190,17 @@ public enum ModelCommands {
                 } catch { throw CommandError.badArgument(name: "--blocks", reason: "\(error)") }
             }
         }
-        config.batchSize = try inv.int("batch")
-        config.learningRate = Float(try inv.double("lr"))
+        if inv.has("batch") { config.batchSize = try inv.int("batch") }
+        if inv.has("lr") { config.learningRate = Float(try inv.double("lr")) }
+        if inv.has("schedule") || inv.has("warmup") {
+            var schedule = config.schedule ?? LearningRateSchedule()
+            if inv.has("schedule") { schedule.decay = LearningRateSchedule.Decay(rawValue: try inv.string("schedule"))! }
+            if inv.has("warmup") { schedule.warmupEpochs = try inv.double("warmup") }
+            config.schedule = schedule
+        }
+        if inv.has("reference") { config.referenceInit = ReferenceInit(rawValue: try inv.string("reference"))! }
         config.seed = UInt64(try inv.int("seed"))
-        config.jitter = Float(try inv.double("jitter"))
+        if inv.has("jitter") { config.jitter = Float(try inv.double("jitter")) }
         config.imageSize = try inv.int("size")
         if inv.has("hold-out") { config.holdOut = try inv.double("hold-out") }
         return config

@@ -30,17 +30,21 @@ public struct RLRConfig: Codable, Equatable, Sendable {
     /// Fraction of each category's normal training images held out to report a validation loss per
     /// epoch (nil: none). Nothing is selected by it: the last epoch is what is saved.
     public var holdOut: Double?
+    /// How the learning rate moves over the run (nil: constant, the paper's).
+    public var schedule: LearningRateSchedule?
+    /// How the learnable reference starts (nil: `.normal`, the paper's N(0, 1)).
+    public var referenceInit: ReferenceInit?
 
     public init(dims: [Int] = [256, 512], layers: Int = 4, heads: Int = 8, ffnMultiplier: Int = 4,
                 blocks: [AttentionBlock] = AttentionBlock.rlr, jitter: Float = 4, learningRate: Float = 1e-4,
                 layerNormEpsilon: Float = 1e-5, cosineEpsilon: Float = 1e-8, windows: [Int]? = nil,
                 imageSize: Int = 256, blurSigma: Float = 4, epochs: Int = 200, batchSize: Int = 4, seed: UInt64 = 3407,
-                holdOut: Double? = nil) {
+                holdOut: Double? = nil, schedule: LearningRateSchedule? = nil, referenceInit: ReferenceInit? = nil) {
         self.dims = dims; self.layers = layers; self.heads = heads; self.ffnMultiplier = ffnMultiplier
         self.blocks = blocks; self.jitter = jitter; self.learningRate = learningRate
         self.layerNormEpsilon = layerNormEpsilon; self.cosineEpsilon = cosineEpsilon; self.windows = windows
         self.imageSize = imageSize; self.blurSigma = blurSigma; self.epochs = epochs; self.batchSize = batchSize; self.seed = seed
-        self.holdOut = holdOut
+        self.holdOut = holdOut; self.schedule = schedule; self.referenceInit = referenceInit
     }
 
     /// The official configuration (D 256/512, 4 layers, 200 epochs).

@@ -32,6 +32,14 @@ public final class RLRNetwork: Module {
         self.config = config
     }
 
+    /// Sets every level's reference to the mean over the images of its training tokens `[M, N, C]`
+    /// (`ReferenceInit.features`).
+    public func initializeReferences(from tokens: [Tensor]) {
+        withNoGrad {
+            for (level, t) in zip(levels, tokens) { level.reference = t.mean(axis: 0).contiguous() }
+        }
+    }
+
     /// Checks that `tokens` has one `[B, N, C]` tensor per level of the right size.
     public func validate(_ tokens: [Tensor]) throws {
         guard tokens.count == levels.count else {

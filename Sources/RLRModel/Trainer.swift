@@ -27,7 +27,8 @@ public struct TrainingProgress: Sendable {
 }
 
 /// Trains an `RLRNetwork` on cached feature tokens (the backbone is frozen and there is no
-/// augmentation, so epochs touch only the heads). Adam, no schedule. Each epoch's shuffle and
+/// augmentation, so epochs touch only the heads). Adam, with the configuration's learning-rate
+/// schedule (constant by default) and reference initialisation. Each epoch's shuffle and
 /// jitter noise come from a generator seeded by (seed, epoch), so a run resumed from a checkpoint
 /// gives the same numbers as one that was never interrupted.
 public final class Trainer {
@@ -75,6 +76,8 @@ public final class Trainer {
         }
         let epochs = network.config.epochs, batchSize = Swift.min(network.config.batchSize, count)
         let batches = (count + batchSize - 1) / batchSize
+        if lossHistory.isEmpty && network.config.referenceInit == .features { network.initializeReferences(from: tokens) }
+        let schedule = network.config.schedule ?? LearningRateSchedule()
         let start = Date()
         var imagesSeen = 0
         while lossHistory.count < epochs {
@@ -88,6 +91,8 @@ public final class Trainer {
                 let batchTokens = tokens.map { Trainer.gather($0, rows: indices) }
                 let (loss, _) = network.loss(batchTokens, generator: &generator)
                 loss.backward()
+                optimizer.learningRate = network.config.learningRate
+                    * schedule.factor(step: (epoch - 1) * batches + batch, stepsPerEpoch: batches, epochs: epochs)
                 optimizer.update()
                 total += loss.item
                 imagesSeen += indices.count
