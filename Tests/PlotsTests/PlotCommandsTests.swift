@@ -55,6 +55,11 @@ final class PlotCommandsTests: XCTestCase {
                       to: "loss.npy")
         let records = (1...30).map { "{\"epoch\": \($0), \"loss\": \(0.9 * exp(-Double($0) / 8) + 0.05), \"val_loss\": \(0.95 * exp(-Double($0) / 10) + 0.09)}" }
         try Data(("[" + records.joined(separator: ", ") + "]").utf8).write(to: URL(fileURLWithPath: "history.json"))
+        for (name, rate) in [("cpu", 0.4), ("fast", 0.15)] {
+            let rows = (1...8).map { "{\"epoch\": \($0), \"seconds\": \(150 * $0), \"loss\": 1, \"i_auroc\": \(0.95 - 0.4 * exp(-rate * Double($0))), "
+                + "\"p_auroc\": \(0.97 - 0.2 * exp(-rate * Double($0)))}" }
+            try Data(("[" + rows.joined(separator: ", ") + "]").utf8).write(to: URL(fileURLWithPath: "\(name).json"))
+        }
         // A level of a reconstruction (features, a reconstruction that misses one corner, the error map), and an evaluation.
         var generator = RandomGenerator(seed: 2)
         let features = Tensor.randn([16, 8, 8], generator: &generator)
@@ -124,6 +129,10 @@ final class PlotCommandsTests: XCTestCase {
         XCTAssertThrowsError(try run("plot loss --values nan.npy --out l.png")) { XCTAssertTrue("\($0)".contains("epoch 2"), "\($0)") }
         try Data("{\"train\": [1, \"x\"]}".utf8).write(to: URL(fileURLWithPath: "bad.json"))
         XCTAssertThrowsError(try run("plot loss --json bad.json --out l.png")) { XCTAssertEqual("\($0)", "bad.json: \"train\"[1] is not a number") }
+        XCTAssertThrowsError(try run("plot curve --curves history.json --out c.png")) {
+            XCTAssertEqual("\($0)", "history.json: record 1 has no number \"seconds\"")
+        }
+        XCTAssertThrowsError(try run("plot curve --curves cpu.json,fast.json --names one --out c.png")) { XCTAssertTrue("\($0)".contains("--names"), "\($0)") }
         XCTAssertFalse(FileManager.default.fileExists(atPath: "o.png"))
     }
 }

@@ -209,6 +209,27 @@ final class ExploreTests: XCTestCase {
         XCTAssertEqual(leftovers, [])
     }
 
+    /// `model train --track --curve` records every epoch: training seconds that grow, the loss history, and
+    /// test metrics equal to what `model eval` computes for the saved model after the last epoch.
+    func testTrackedCurveMatchesEvaluationOfTheSavedModel() throws {
+        let f = try fixture()
+        let out = f.root + "/tracked-\(UUID().uuidString).safetensors", curve = f.root + "/curve-\(UUID().uuidString).json"
+        _ = try runModelCommand("model train", ["--root", f.root + "/data", "--size", "64", "--dims", "32,64", "--layers", "1",
+                                                "--epochs", "2", "--lr", "1e-3", "--schedule", "cosine", "--warmup", "0.5",
+                                                "--reference", "features", "--no-cache", "--track", "--curve", curve, "--out", out])
+        let rows = try JSONDecoder().decode([TrainingCurve.Row].self, from: try Data(contentsOf: URL(fileURLWithPath: curve)))
+        XCTAssertEqual(rows.map(\.epoch), [1, 2])
+        XCTAssertLessThan(rows[0].seconds, rows[1].seconds)
+        let (detector, checkpoint) = try ModelCommands.loadDetector(out)
+        XCTAssertEqual(rows.map(\.loss), checkpoint.lossHistory)
+        XCTAssertEqual(checkpoint.config.schedule, LearningRateSchedule(warmupEpochs: 0.5, decay: .cosine))
+        XCTAssertEqual(checkpoint.config.referenceInit, .features)
+        let report = try Evaluation.run(detector, on: try Dataset.mvtec(root: f.root + "/data")).report
+        XCTAssertEqual(try XCTUnwrap(rows[1].imageAUROC), try XCTUnwrap(report.mean.imageAUROC), accuracy: 1e-9)
+        XCTAssertEqual(try XCTUnwrap(rows[1].pixelAUROC), try XCTUnwrap(report.mean.pixelAUROC), accuracy: 1e-9)
+        XCTAssertEqual(rows[1].categories?["washer"]?[0], report.categories.first { $0.category == "washer" }?.imageAUROC)
+    }
+
     /// Calibration from the training hold-out reads the held-out normal images only: with every test image
     /// deleted it still works, and its image count is the hold-out's.
     func testCalibrationNeverReadsTestImages() throws {
