@@ -22,8 +22,8 @@ public enum ModelCommands {
             options: [
                 DataCommands.root, DataCommands.categories, DataCommands.layout,
                 OptionSpec("out", short: "o", .path, help: "Checkpoint to write (.safetensors), atomically.", completion: .files(["safetensors"])),
-                OptionSpec("preset", .choice(["fast", "paper"]), default: .string("fast"),
-                           help: "fast: D 128/256, 2 layers (CPU-friendly); paper: D 256/512, 4 layers (the official configuration)."),
+                OptionSpec("preset", .choice(RLRConfig.presets.map(\.name)), default: .string(RLRConfig.presets[0].name),
+                           help: RLRConfig.presets.map(\.help).joined(separator: ". ") + "."),
                 OptionSpec("epochs", short: "e", .int(1...), default: .nil, help: "Epochs to train (default: the preset's)."),
                 OptionSpec("batch", .int(1...), default: .nil, help: "Images per optimisation step (default: the preset's)."),
                 OptionSpec("lr", .double(0...), default: .nil, help: "Peak Adam learning rate (default: the preset's)."),
@@ -113,6 +113,10 @@ public enum ModelCommands {
                   + "(\(config.dims.map(String.init).joined(separator: "/")) hidden, \(config.layers) layers, "
                   + "\(network.parameterCount) parameters), \(config.epochs) epochs")
 
+        if let estimate = try expectedSeconds(inv, config: config, identity: identity, images: dataset.count, epochs: config.epochs - lossHistory.count) {
+            inv.print("expected: about \(RLRConfig.Preset.duration(estimate)) of training on 2 cores"
+                      + (estimate > 3600 && config.schedule == nil ? " (--preset cpu trains a good model in minutes)" : ""))
+        }
         let tokens = try cachedTokens(detector, dataset: dataset, useCache: try inv.bool("cache"), inv: inv)
         let validation = try heldOut.map { try cachedTokens(detector, dataset: $0, useCache: try inv.bool("cache"), inv: inv) }
         let trainer = try Trainer(network: network, lossHistory: lossHistory, validationHistory: validationHistory,
@@ -173,6 +177,15 @@ public enum ModelCommands {
             test = (dataset, preloaded)
         }
         return TrainingCurve(detector: detector, test: test, path: path, previous: previous)
+    }
+
+    /// Training seconds the preset's measured cost predicts, when the network is the preset's on
+    /// EfficientNet-Lite0's default taps at 256 px (nil otherwise: no measurement covers it).
+    static func expectedSeconds(_ inv: Invocation, config: RLRConfig, identity: BackboneIdentity, images: Int, epochs: Int) throws -> Double? {
+        guard let preset = RLRConfig.presets.first(where: { $0.name == (try? inv.string("preset")) }),
+              preset.config.dims == config.dims, preset.config.layers == config.layers, preset.config.blocks == config.blocks,
+              identity.name == "efficientnet-lite0", identity.taps == Detector.defaultTaps, identity.imageSize == 256 else { return nil }
+        return preset.secondsPerThousandImages * Double(images) / 1000 * Double(Swift.max(0, epochs))
     }
 
     /// The configuration from --preset and the overriding options.

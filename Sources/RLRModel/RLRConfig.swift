@@ -4,7 +4,8 @@ import Plugins
 /// Hyper-parameters of an RLR model (ECCV 2024, "Reconstruct features from a Learnable Reference").
 ///
 /// Levels are ordered as the backbone taps (default stride 8, then 16). Presets: `paper` (the
-/// official configuration: D 256/512, 4 layers) and `fast` (D 128/256, 2 layers, for CPUs).
+/// official configuration: D 256/512, 4 layers), `fast` (D 128/256, 2 layers) and `cpu` (the fast
+/// network with a recipe that converges in minutes); see `presets`.
 public struct RLRConfig: Codable, Equatable, Sendable {
     /// Hidden width D per level.
     public var dims: [Int]
@@ -49,15 +50,46 @@ public struct RLRConfig: Codable, Equatable, Sendable {
 
     /// The official configuration (D 256/512, 4 layers, 200 epochs).
     public static let paper = RLRConfig()
-    /// A CPU-friendly configuration (D 128/256, 2 layers).
+    /// The paper's recipe on a smaller network (D 128/256, 2 layers).
     public static let fast = RLRConfig(dims: [128, 256], layers: 2)
+    /// The CPU recipe: the fast network trained for a few epochs with a warm-up, a 10x higher peak rate
+    /// decayed along a cosine, and the reference started from the mean normal features (docs/results.md).
+    public static let cpu = RLRConfig(dims: [128, 256], layers: 2, learningRate: 1e-3, epochs: 8,
+                                      schedule: LearningRateSchedule(warmupEpochs: 1, decay: .cosine), referenceInit: .features)
+
+    /// A configuration `model train --preset` offers by name, with what an epoch costs.
+    public struct Preset: Sendable {
+        public var name: String
+        public var config: RLRConfig
+        public var summary: String
+        /// Seconds of one epoch over 1,000 training images on 2 cores (measured on an AMD EPYC Zen 4).
+        public var secondsPerThousandImages: Double
+
+        /// `name: summary; E epochs, about T per 1,000 training images on 2 cores`.
+        public var help: String {
+            "\(name): \(summary); \(config.epochs) epochs, about \(Preset.duration(secondsPerThousandImages * Double(config.epochs))) "
+                + "per 1,000 training images on 2 cores"
+        }
+
+        /// `45 s`, `12 min`, `3.1 h`.
+        public static func duration(_ seconds: Double) -> String {
+            if seconds < 90 { return String(format: "%.0f s", seconds) }
+            if seconds < 5400 { return String(format: "%.0f min", seconds / 60) }
+            return String(format: "%.1f h", seconds / 3600)
+        }
+    }
+
+    /// The presets, the default (`cpu`) first.
+    public static let presets = [
+        Preset(name: "cpu", config: .cpu, summary: "a good model in minutes (the fast network, warm-up, cosine decay, reference from features)",
+               secondsPerThousandImages: 88),
+        Preset(name: "fast", config: .fast, summary: "the paper's recipe on D 128/256, 2 layers", secondsPerThousandImages: 88),
+        Preset(name: "paper", config: .paper, summary: "the official configuration (D 256/512, 4 layers, lr 1e-4)",
+               secondsPerThousandImages: 397),
+    ]
 
     public static func preset(_ name: String) -> RLRConfig? {
-        switch name {
-        case "paper": return .paper
-        case "fast": return .fast
-        default: return nil
-        }
+        presets.first { $0.name == name }?.config
     }
 
     /// The official window sizes: 5 at 16x16, 7 at 32x32, 11 at 64x64 tokens.
