@@ -54,7 +54,7 @@ struct MetricsBenchmark {
             let bound = binned.errorBound
             print("binned (2^20 score bins, as past the exact limit): collect + sweep \(milliseconds(binning)) ms; minus exact: "
                   + "P-AUROC \(binned.auroc - all.auroc) (bound \(bound.auroc)), P-AP \(binned.averagePrecision - all.averagePrecision) "
-                  + "(bound \(bound.averagePrecision)), P-F1max \(binned.f1Max.value - all.f1Max.value) (bound -\(bound.f1Max)), "
+                  + "(bound \(bound.averagePrecision)), P-F1max \(binned.f1Max.value - all.f1Max.value) (bound \(bound.f1Max), from below), "
                   + "AUPRO \(binned.aupro! - all.aupro!) (bound \(bound.aupro!))")
         }
         print("peak resident memory: \(peakResidentMegabytes()) MB")
