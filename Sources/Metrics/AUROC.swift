@@ -2,18 +2,27 @@
 ///
 /// The trapezoid over each tied run is exactly the Mann-Whitney U statistic with ties counted 1/2,
 /// divided by P N (sklearn's `roc_auc_score`). Accumulated in integers: Σ Δfp (tp + tp_prev) = 2 U.
+/// A point merging several scores (a bin) hides the order of its Δfp normal and Δtp anomalous items: the
+/// exact area of its box lies anywhere in [0, Δfp Δtp] while the trapezoid counts half, so the error
+/// bound is Σ Δfp Δtp / (2 P N) over those points.
 struct ROCArea {
     private var previous = (truePositives: 0, falsePositives: 0)
     private var doubledArea: UInt64 = 0
+    private var mergedBoxes: UInt64 = 0
 
     mutating func add(_ point: OperatingPoint) {
         let width = UInt64(point.falsePositives - previous.falsePositives)
         doubledArea += width * UInt64(point.truePositives + previous.truePositives)
+        if point.mergesScores { mergedBoxes += width * UInt64(point.truePositives - previous.truePositives) }
         previous = (point.truePositives, point.falsePositives)
     }
 
     func value(positives: Int, negatives: Int) -> Double {
         Double(doubledArea) / (2 * Double(positives) * Double(negatives))
+    }
+
+    func errorBound(positives: Int, negatives: Int) -> Double {
+        Double(mergedBoxes) / (2 * Double(positives) * Double(negatives))
     }
 }
 

@@ -1,18 +1,29 @@
 /// Step-wise average precision, accumulated over the operating points of a sweep:
 /// AP = Σ_k (R_k - R_{k-1}) P_k, no interpolation (sklearn's `average_precision_score`).
+/// A point merging several scores (a bin, from (tp0, fp0) to (tp1, fp1)) hides the thresholds inside it:
+/// its anomalous items may have been found at any precision from (tp0 + 1) / (tp0 + 1 + fp1) to
+/// tp1 / (tp1 + fp0), so the error bound is Σ Δtp (highest - lowest) / P over those points.
 struct PrecisionArea {
-    private var previousTruePositives = 0
+    private var previous = (truePositives: 0, falsePositives: 0)
     private var sum = 0.0
+    private var slack = 0.0
 
     mutating func add(_ point: OperatingPoint) {
-        let gained = point.truePositives - previousTruePositives
+        let gained = point.truePositives - previous.truePositives
         if gained > 0 {
             sum += Double(gained) * Double(point.truePositives) / Double(point.truePositives + point.falsePositives)
+            if point.mergesScores {
+                let highest = Double(point.truePositives) / Double(point.truePositives + previous.falsePositives)
+                let lowest = Double(previous.truePositives + 1) / Double(previous.truePositives + 1 + point.falsePositives)
+                slack += Double(gained) * (highest - lowest)
+            }
         }
-        previousTruePositives = point.truePositives
+        previous = (point.truePositives, point.falsePositives)
     }
 
     func value(positives: Int) -> Double { sum / Double(positives) }
+
+    func errorBound(positives: Int) -> Double { slack / Double(positives) }
 }
 
 /// Average precision (area under the step-wise precision-recall curve).

@@ -65,5 +65,27 @@ public struct CategoryMetrics: Sendable, Equatable {
         pixelAP = metrics.averagePrecision
         pixelF1Max = metrics.f1Max.value
         aupro = metrics.aupro
+        if !pixels.isExact { notes.append(Self.binningNote(pixels: pixels.count, bound: metrics.errorBound)) }
+    }
+
+    /// What binned pixel metrics may be off by, e.g. "pixel metrics from score bins (328073216 pixels, more
+    /// than are ranked exactly); at most 1.3e-6 P-AUROC, 2.0e-5 AUPRO, ... from the exact values".
+    static func binningNote(pixels: Int, bound: RankingMetrics.ErrorBound) -> String {
+        var parts = ["\(roundedUp(bound.auroc)) P-AUROC"]
+        if let aupro = bound.aupro { parts.append("\(roundedUp(aupro)) AUPRO") }
+        parts += ["\(roundedUp(bound.averagePrecision)) pixel AP", "\(roundedUp(bound.f1Max)) pixel F1-max (from below)"]
+        return "pixel metrics from score bins (\(pixels) pixels, more than are ranked exactly); at most "
+            + parts.joined(separator: ", ") + " from the exact values"
+    }
+
+    /// `value` (>= 0) rounded up to two significant digits: 1.23e-06 -> "1.3e-6", 0 -> "0".
+    static func roundedUp(_ value: Double) -> String {
+        guard value > 0 else { return "0" }
+        var mantissa = value, exponent = 0
+        while mantissa >= 10 { mantissa /= 10; exponent += 1 }
+        while mantissa < 1 { mantissa *= 10; exponent -= 1 }
+        var tenths = Int((mantissa * 10).rounded(.up))
+        if tenths == 100 { tenths = 10; exponent += 1 }
+        return "\(tenths / 10).\(tenths % 10)e\(exponent)"
     }
 }

@@ -24,9 +24,15 @@ public struct F1Max: Sendable, Equatable {
 }
 
 /// Keeps the best F1 over the operating points of a sweep (the first, i.e. highest, threshold on ties).
+///
+/// A point merging several scores (a bin, from (tp0, fp0) to (tp1, fp1)) hides the thresholds inside it,
+/// whose F1 is at most 2 tp1 / (tp1 + fp0 + P); the best F1 of the exact ranking is never below `best`
+/// and at most `errorBound` above it.
 struct F1Search {
     private let positives: Int
     private(set) var best = F1Max(value: 0, threshold: .infinity, precision: 0, recall: 0)
+    private var previousFalsePositives = 0
+    private var hiddenBest = 0.0
 
     init(positives: Int) { self.positives = positives }
 
@@ -39,5 +45,12 @@ struct F1Search {
                 precision: Double(point.truePositives) / Double(point.truePositives + point.falsePositives),
                 recall: Double(point.truePositives) / Double(positives))
         }
+        if point.mergesScores {
+            let highest = 2 * Double(point.truePositives) / Double(point.truePositives + previousFalsePositives + positives)
+            hiddenBest = max(hiddenBest, highest)
+        }
+        previousFalsePositives = point.falsePositives
     }
+
+    var errorBound: Double { max(0, hiddenBest - best.value) }
 }

@@ -1,12 +1,16 @@
 /// Area under the PRO curve up to an FPR limit, accumulated over the operating points of a sweep
 /// (MVTec AD's official `compute_pro` + `trapezoid`): start at (0, 0), trapezoids while FPR <= limit,
 /// then the part up to exactly `limit` with PRO linearly interpolated; divided by `limit`.
+/// A point merging several scores (a bin) hides the curve between its ends, which stays in the box they
+/// span (both rates only grow): the trapezoid is off by at most ΔFPR ΔPRO / 2, and the piece crossing the
+/// limit by (limit - FPR0) ΔPRO; their sum over such points, divided by `limit`, is the error bound.
 struct PROArea {
     private let limit: Double
     private let normals: Double
     private let regions: Double
     private var previous = (fpr: 0.0, pro: 0.0)
     private var area = 0.0
+    private var slack = 0.0
     private var reachedLimit = false
 
     init(limit: Double, normals: Int, regions: Int) {
@@ -21,15 +25,19 @@ struct PROArea {
         let pro = min(1, point.regionOverlap / regions)
         if fpr <= limit {
             area += (fpr - previous.fpr) * (pro + previous.pro) / 2
+            if point.mergesScores { slack += (fpr - previous.fpr) * (pro - previous.pro) / 2 }
             previous = (fpr, pro)
         } else {
             let proAtLimit = previous.pro + (pro - previous.pro) * (limit - previous.fpr) / (fpr - previous.fpr)
             area += (limit - previous.fpr) * (proAtLimit + previous.pro) / 2
+            if point.mergesScores { slack += (limit - previous.fpr) * (pro - previous.pro) }
             reachedLimit = true
         }
     }
 
     var value: Double { area / limit }
+
+    var errorBound: Double { slack / limit }
 }
 
 /// Area under the per-region-overlap curve (AUPRO), exactly as MVTec AD defines it.
@@ -49,7 +57,8 @@ public enum AUPRO {
         try value(ranking(maps: maps, masks: masks, count: count, height: height, width: width), fprLimit: fprLimit)
     }
 
-    /// Exact AUPRO of a pixel ranking (see `PixelAccumulator`).
+    /// AUPRO of a pixel ranking (see `PixelAccumulator`): exact, or for a binned ranking within
+    /// `RankingMetrics.errorBound.aupro` of the exact value.
     public static func value(_ ranking: Ranking, fprLimit: Double = defaultFPRLimit) throws -> Double {
         try validate(ranking, fprLimit: fprLimit)
         var area = PROArea(limit: fprLimit, normals: ranking.negatives, regions: ranking.regionCount)
@@ -127,12 +136,12 @@ public enum AUPRO {
         }
     }
 
-    /// Collects flat maps [N, H, W] and masks [N, H, W] into a pixel ranking.
+    /// Collects flat maps [N, H, W] and masks [N, H, W] into an exact pixel ranking (the caller holds them all anyway).
     static func ranking(maps: [Float], masks: [UInt8], count: Int, height: Int, width: Int) throws -> Ranking {
         let pixels = count * height * width
         guard maps.count == pixels else { throw MetricError.lengthMismatch(argument: "maps", expected: pixels, got: maps.count) }
         guard masks.count == pixels else { throw MetricError.lengthMismatch(argument: "masks", expected: pixels, got: masks.count) }
-        var accumulator = PixelAccumulator(reservingPixels: pixels)
+        var accumulator = PixelAccumulator(reservingPixels: pixels, exactPixelLimit: .max)
         try maps.withUnsafeBufferPointer { mapBuffer in
             try masks.withUnsafeBufferPointer { maskBuffer in
                 for image in 0..<count {

@@ -1,6 +1,6 @@
 /// One threshold of a ranking: every score >= `threshold` is called anomalous.
 public struct OperatingPoint: Sendable, Equatable {
-    /// The score threshold (a distinct score of the input).
+    /// The score threshold (a distinct score of the input; for a binned ranking, the lowest in its bin).
     public var threshold: Float
     /// Anomalous items (images or pixels) scoring >= threshold.
     public var truePositives: Int
@@ -8,16 +8,25 @@ public struct OperatingPoint: Sendable, Equatable {
     public var falsePositives: Int
     /// Sum over ground-truth regions of (region pixels >= threshold) / (region area); 0 without regions.
     public var regionOverlap: Double
+    /// True when the point stands for several distinct scores counted in one bin (binned rankings only):
+    /// the items between the previous point and this one may then be in any order.
+    public var mergesScores = false
 }
 
-/// Items sorted once by descending score, swept one distinct score (one operating point) at a time.
+/// Items sorted once by descending score, swept one distinct score (one operating point) at a time; or,
+/// for pixels beyond `PixelAccumulator.exactPixelLimit`, counted in score bins and swept one bin at a time.
 ///
-/// Each item is a 64-bit word: the score's order key in the high half and a region id in the low half
-/// (0 = normal, > 0 = anomalous; for image rankings every anomalous item has id 1).
+/// Each sorted item is a 64-bit word: the score's order key in the high half and a region id in the low
+/// half (0 = normal, > 0 = anomalous; for image rankings every anomalous item has id 1).
 public struct Ranking: Sendable {
-    private let words: [UInt64]
-    /// Weight 1 / area of each region id (index 0 unused); empty when the items carry no regions.
-    private let regionWeights: [Double]
+    private enum Items: Sendable {
+        /// Words sorted by key, with the weight 1 / area of each region id (index 0 unused; empty when the
+        /// items carry no regions).
+        case sorted(words: [UInt64], regionWeights: [Double])
+        case binned(ScoreHistogram)
+    }
+
+    private let items: Items
     /// Number of anomalous items.
     public let positives: Int
     /// Number of normal items.
@@ -44,18 +53,40 @@ public struct Ranking: Sendable {
     /// Sorts the words in place (a copy is made when the caller still holds them).
     init(unsortedWords: consuming [UInt64], regionAreas: [Int], positives: Int, negatives: Int) {
         RadixSort.sortByHighWord(&unsortedWords)
-        self.words = unsortedWords
-        self.regionWeights = regionAreas.map { $0 > 0 ? 1 / Double($0) : 0 }
+        items = .sorted(words: unsortedWords, regionWeights: Self.regionWeights(areas: regionAreas))
         self.positives = positives
         self.negatives = negatives
         self.regionCount = max(0, regionAreas.count - 1)
     }
 
-    /// Number of ranked items.
-    public var count: Int { words.count }
+    /// Items counted in score bins.
+    init(histogram: ScoreHistogram, regionCount: Int, positives: Int, negatives: Int) {
+        items = .binned(histogram)
+        self.positives = positives
+        self.negatives = negatives
+        self.regionCount = regionCount
+    }
 
-    /// Calls `visit` once per distinct score, from the highest to the lowest, with cumulative counts.
+    /// Number of ranked items.
+    public var count: Int { positives + negatives }
+
+    /// False when the items were counted in score bins: the sweep then visits one operating point per bin
+    /// and `RankingMetrics.errorBound` says how far each metric can be from the exact value.
+    public var isExact: Bool {
+        if case .sorted = items { return true }
+        return false
+    }
+
+    /// Calls `visit` once per distinct score (once per bin for a binned ranking), from the highest to the
+    /// lowest, with cumulative counts.
     public func sweep(_ visit: (OperatingPoint) -> Void) {
+        switch items {
+        case let .sorted(words, regionWeights): Self.sweep(words: words, regionWeights: regionWeights, visit)
+        case let .binned(histogram): histogram.sweep(visit)
+        }
+    }
+
+    private static func sweep(words: [UInt64], regionWeights: [Double], _ visit: (OperatingPoint) -> Void) {
         words.withUnsafeBufferPointer { items in
             regionWeights.withUnsafeBufferPointer { weights in
                 let hasRegions = !weights.isEmpty
@@ -79,6 +110,11 @@ public struct Ranking: Sendable {
                 }
             }
         }
+    }
+
+    /// The weight 1 / area of each region id; index 0 (normal items) weighs 0.
+    static func regionWeights(areas: [Int]) -> [Double] {
+        areas.map { $0 > 0 ? 1 / Double($0) : 0 }
     }
 
     /// Throws unless both classes are present.

@@ -90,7 +90,8 @@ public enum MetricCommands {
         }
     }
 
-    /// Maps [N, H, W] and masks [N, H, W] (or [H, W]) from the invocation, collected image by image.
+    /// Maps [N, H, W] and masks [N, H, W] (or [H, W]) from the invocation, collected image by image and ranked
+    /// exactly (the arrays are in memory already).
     static func pixelRanking(_ inv: Invocation) throws -> Ranking {
         let maps = try inv.tensor("maps"), masks = try inv.tensor("masks")
         guard maps.rank == 2 || maps.rank == 3 else {
@@ -103,7 +104,7 @@ public enum MetricCommands {
         let count = maps.rank == 3 ? maps.shape[0] : 1
         let mapValues = maps.contiguous().toArray()
         let maskValues = masks.contiguous().toArray().map { UInt8($0 > 0.5 ? 1 : 0) }
-        var pixels = PixelAccumulator(reservingPixels: mapValues.count)
+        var pixels = PixelAccumulator(reservingPixels: mapValues.count, exactPixelLimit: .max)
         for image in 0..<count {
             try inv.checkInterrupted()
             let range = image * height * width ..< (image + 1) * height * width

@@ -63,6 +63,9 @@ public enum ModelCommands {
             discussion: "Prints the per-category table and the mean over categories; metrics a category cannot support (pixel "
                 + "metrics without masks) are null. A calibrated model (`model calibrate`) also gets its operating point per "
                 + "category: FPR, TPR and precision of the image and pixel decisions at the stored thresholds. "
+                + "Pixel metrics are exact up to 2^26 pixels per category (1,024 images of 256x256); past that they come "
+                + "from score bins (32 MiB whatever the number of images) and the category's notes give each one's "
+                + "worst-case distance from the exact value. "
                 + "--json writes {protocol, categories (with operating_point when calibrated), mean, timing_s, images (path, "
                 + "category, defect, anomalous, score, map per test image: what `plot grid` reads)}.",
             options: [
