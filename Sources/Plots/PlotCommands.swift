@@ -119,7 +119,7 @@ public enum PlotCommands {
                            help: "Metrics to draw."),
                 out, title, width, height,
             ],
-            examples: ["plot curve --curves cpu.json,fast.json --names cpu,fast --out time-to-accuracy.png"],
+            examples: ["plot curve --curves synthetic-curve.json --out time-to-accuracy.png"],
             run: { inv in
                 let paths = try inv.list("curves").map(\.description)
                 let given = try names(inv)

@@ -56,7 +56,7 @@ public enum ModelCommands {
                            help: "Write the per-epoch curve here (JSON records: epoch, training seconds, loss, validation, test metrics "
                                + "with --track), rewritten atomically after every epoch; `plot curve` draws it.", completion: .files(["json"])),
             ],
-            examples: ["model train --root synthetic --categories washer,granite --epochs 1 --out synthetic.safetensors"],
+            examples: ["model train --root synthetic --categories washer,granite --epochs 1 --out synthetic.safetensors --track --curve synthetic-curve.json"],
             run: train),
         CommandSpec(
             path: ["model", "eval"], abstract: "Evaluates a model per category on a dataset's test split (I-AUROC, P-AUROC, AUPRO, AP, F1-max).",

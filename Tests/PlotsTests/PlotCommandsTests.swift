@@ -55,7 +55,7 @@ final class PlotCommandsTests: XCTestCase {
                       to: "loss.npy")
         let records = (1...30).map { "{\"epoch\": \($0), \"loss\": \(0.9 * exp(-Double($0) / 8) + 0.05), \"val_loss\": \(0.95 * exp(-Double($0) / 10) + 0.09)}" }
         try Data(("[" + records.joined(separator: ", ") + "]").utf8).write(to: URL(fileURLWithPath: "history.json"))
-        for (name, rate) in [("cpu", 0.4), ("fast", 0.15)] {
+        for (name, rate) in [("synthetic-curve", 0.4), ("fast", 0.15)] {
             let rows = (1...8).map { "{\"epoch\": \($0), \"seconds\": \(150 * $0), \"loss\": 1, \"i_auroc\": \(0.95 - 0.4 * exp(-rate * Double($0))), "
                 + "\"p_auroc\": \(0.97 - 0.2 * exp(-rate * Double($0)))}" }
             try Data(("[" + rows.joined(separator: ", ") + "]").utf8).write(to: URL(fileURLWithPath: "\(name).json"))
@@ -132,7 +132,7 @@ final class PlotCommandsTests: XCTestCase {
         XCTAssertThrowsError(try run("plot curve --curves history.json --out c.png")) {
             XCTAssertEqual("\($0)", "history.json: record 1 has no number \"seconds\"")
         }
-        XCTAssertThrowsError(try run("plot curve --curves cpu.json,fast.json --names one --out c.png")) { XCTAssertTrue("\($0)".contains("--names"), "\($0)") }
+        XCTAssertThrowsError(try run("plot curve --curves synthetic-curve.json,fast.json --names one --out c.png")) { XCTAssertTrue("\($0)".contains("--names"), "\($0)") }
         XCTAssertFalse(FileManager.default.fileExists(atPath: "o.png"))
     }
 }
