@@ -86,7 +86,11 @@ final class TrainingRecipeTests: XCTestCase {
     /// Every preset survives a JSON round trip; a configuration written before the recipe fields
     /// existed reads as the paper's constant rate and N(0, 1) reference.
     func testPresetsRoundTripAndOldConfigurationsKeepThePaperRecipe() throws {
-        for name in ["paper", "fast"] {
+        XCTAssertEqual(RLRConfig.presets.map(\.name), ["cpu", "fast", "paper"], "cpu is the default (first)")
+        XCTAssertEqual(RLRConfig.cpu.schedule, LearningRateSchedule(warmupEpochs: 1, decay: .cosine))
+        XCTAssertEqual(RLRConfig.cpu.referenceInit, .features)
+        XCTAssertNil(RLRConfig.paper.schedule, "the paper preset stays the paper's recipe")
+        for name in ["cpu", "paper", "fast"] {
             let preset = try XCTUnwrap(RLRConfig.preset(name))
             XCTAssertEqual(try JSONDecoder().decode(RLRConfig.self, from: try JSONEncoder().encode(preset)), preset, name)
         }
