@@ -64,25 +64,29 @@ public func softmaxRowsBackward(y: UnsafePointer<Float>, gradient: UnsafePointer
     }
 }
 
-/// Layer normalisation of each row: `y = (x - mean) * rstd` (affine parameters applied by the caller;
-/// AVX-512 where `KernelVariants` says so).
+/// Layer normalisation of each row: `y = (x - mean) * rstd` (AVX-512 where `KernelVariants` says so),
+/// then with `affine` `y * weight + bias` on the row while it is in cache (the bits of applying them
+/// as separate passes; for inference, where the backward pass needs no `(x - mean) * rstd`).
 /// Writes the per-row `mean` and `rstd = 1/sqrt(var + eps)` for the backward pass.
 public func layerNormRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, epsilon: Float,
+                          affine: (weight: UnsafePointer<Float>, bias: UnsafePointer<Float>)? = nil,
                           into y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
     let px = SendableConstPointer(x), py = SendablePointer(y), pm = SendablePointer(mean), pr = SendablePointer(rstd)
+    let weight = affine.map { SendableConstPointer($0.weight) }, bias = affine.map { SendableConstPointer($0.bias) }
     Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
         for r in range {
             let input = px.base + r * n, out = py.base + r * n
             if KernelVariants.avx512 {
                 rlr_layer_norm_row_avx512(input, n, epsilon, out, pm.base + r, pr.base + r)
-                continue
+            } else {
+                let mu = reduceRow(.sum, input, n) / Float(n)
+                let variance = sumOfProducts(input, input, n, centeredAt: mu) / Float(n)
+                let scale = 1 / (variance + epsilon).squareRoot()
+                for j in 0..<n { out[j] = (input[j] - mu) * scale }
+                pm[r] = mu
+                pr[r] = scale
             }
-            let mu = reduceRow(.sum, input, n) / Float(n)
-            let variance = sumOfProducts(input, input, n, centeredAt: mu) / Float(n)
-            let scale = 1 / (variance + epsilon).squareRoot()
-            for j in 0..<n { out[j] = (input[j] - mu) * scale }
-            pm[r] = mu
-            pr[r] = scale
+            if let weight, let bias { for j in 0..<n { out[j] = out[j] * weight[j] + bias[j] } }
         }
     }
 }
