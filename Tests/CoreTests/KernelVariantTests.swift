@@ -47,18 +47,22 @@ final class KernelVariantTests: XCTestCase {
         rows.append((0..<37).map { $0 % 3 == 0 ? -.infinity : Float($0) / 5 })
         rows.append([Float](repeating: -.infinity, count: 19))
         for row in rows {
-            var y = [Float](repeating: .nan, count: row.count)
+            var y = [Float](repeating: .nan, count: row.count), unnormalized = y, normalizer = Float.nan
             let logSumExp = softmaxRow(row, row.count, into: &y)
+            XCTAssertEqual(softmaxRow(row, row.count, into: &unnormalized, normalizer: &normalizer), logSumExp)
             let peak = row.max()!
             if peak == -.infinity {
                 XCTAssertEqual(y, [Float](repeating: 0, count: row.count))
+                XCTAssertEqual(unnormalized, y)
                 XCTAssertEqual(logSumExp, -.infinity)
+                XCTAssertEqual(normalizer, 0)
                 continue
             }
             let exps = row.map { Foundation.exp(Double($0) - Double(peak)) }, total = exps.reduce(0, +)
             for j in row.indices {
                 let expected = exps[j] / total
                 XCTAssertEqual(Double(y[j]), expected, accuracy: 4e-6 * expected + 1e-12, "n \(row.count), element \(j)")
+                XCTAssertEqual(Double(unnormalized[j] * normalizer), expected, accuracy: 4e-6 * expected + 1e-12, "unnormalised, element \(j)")
             }
             XCTAssertEqual(Double(logSumExp), Double(peak) + Foundation.log(total), accuracy: 1e-5 * (1 + abs(Double(peak))))
         }

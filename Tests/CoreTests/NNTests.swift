@@ -91,12 +91,16 @@ final class NNTests: XCTestCase {
         }
         let x = try fixture("mha_x"), r = try fixture("mha_r"), mask = try fixture("mha_mask")
         try assertClose(attention(query: x, key: r, value: x, additiveMask: mask), "mha_y", tolerance: 2e-6)
+        // Without gradients to record (no probabilities kept), the same values.
+        try assertClose(withNoGrad { attention(query: x, key: r, value: x, additiveMask: mask) }, "mha_y", tolerance: 2e-6)
 
         // The 3x3 window as a neighbour table gives the same result as the dense masked form.
         let window = NeighborTable.window(height: 3, width: 3, size: 3)
         let dense = Tensor.full([9, 9], -.infinity).maskedFill(windowMask(window), 0)
         assertClose(attention(query: x, key: r, value: x, neighbors: window),
                     attention(query: x, key: r, value: x, additiveMask: dense), tolerance: 2e-6, label: "sparse vs dense")
+        assertClose(withNoGrad { attention(query: x, key: r, value: x, neighbors: window) },
+                    attention(query: x, key: r, value: x, additiveMask: dense), tolerance: 2e-6, label: "sparse without gradients")
     }
 
     func testSparseAttentionGradientsAgainstDenseMaskedAndFiniteDifferences() {

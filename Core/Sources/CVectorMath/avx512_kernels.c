@@ -13,7 +13,7 @@ RLR_DEFINE_EXP(rlr_exp16, rlr_float16, rlr_int16, __attribute__((always_inline))
 /// Lanes [0, count) of a 16-lane mask.
 static inline AVX512 __mmask16 head(long count) { return (__mmask16)((1u << count) - 1); }
 
-AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
+AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y, float *normalizer) {
     const long full = n & ~15L;
     const __mmask16 tail = head(n - full);
     __m512 peaks = _mm512_set1_ps(-INFINITY);
@@ -22,6 +22,7 @@ AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
     const float peak = _mm512_reduce_max_ps(peaks);
     if (peak == -INFINITY) {
         for (long i = 0; i < n; i++) y[i] = 0;
+        if (normalizer) *normalizer = 0;
         return -INFINITY;
     }
     rlr_float16 total = 0;
@@ -35,6 +36,10 @@ AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
     _mm512_mask_storeu_ps(y + full, tail, (__m512)e);
     total += e;
     const float sum = _mm512_reduce_add_ps((__m512)total);
+    if (normalizer) {
+        *normalizer = 1 / sum;
+        return peak + (float)log((double)sum);
+    }
     const __m512 inverse = _mm512_set1_ps(1 / sum);
     for (long i = 0; i < full; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), inverse));
     _mm512_mask_storeu_ps(y + full, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + full), inverse));

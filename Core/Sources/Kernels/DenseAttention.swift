@@ -40,7 +40,9 @@ public enum DenseAttention {
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys, ldp = s.rowStride
         Parallel.forEachChunk(s.batch * s.heads, grain: 1) { units in
             let scratch = kept == nil ? allocateFloats(rowsPerBlock * ldp) : nil, keysT = allocateFloats(d * ldp)
-            defer { scratch?.deallocate(); keysT.deallocate() }
+            // Probabilities not kept stay unnormalised: each output row is scaled instead (d values, not Nk).
+            let normalizers = kept == nil ? allocateFloats(rowsPerBlock) : nil
+            defer { scratch?.deallocate(); keysT.deallocate(); normalizers?.deallocate() }
             for unit in units {
                 let (b, h) = (unit / s.heads, unit % s.heads)
                 transpose(pk.base + s.keyOffset(b, h), rows: nk, columns: d, lda: d, into: keysT, ldb: ldp)
@@ -52,10 +54,11 @@ public enum DenseAttention {
                     for r in 0..<rows {
                         let row = logits + r * ldp
                         pm?.add(row: first + r, to: row)
-                        pl[unit * s.queries + first + r] = softmaxRow(row, nk, into: row)
+                        pl[unit * s.queries + first + r] = softmaxRow(row, nk, into: row, normalizer: normalizers.map { $0 + r })
                     }
-                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: ldp, b: pv.base + s.valueOffset(b, h), ldb: d,
-                             c: po.base + s.queryOffset(b, h, row: first), ldc: d)
+                    let out = po.base + s.queryOffset(b, h, row: first)
+                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: ldp, b: pv.base + s.valueOffset(b, h), ldb: d, c: out, ldc: d)
+                    if let normalizers { for r in 0..<rows { for c in 0..<d { out[r * d + c] *= normalizers[r] } } }
                 }
             }
         }

@@ -18,12 +18,16 @@ public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, log: Bool,
 
 /// Writes `softmax(x[0..<n])` to `y` (which may be `x`) and returns the row's log-sum-exp. A row of
 /// -inf (everything masked) gives zeros and -inf; a NaN gives NaNs. AVX-512 where `KernelVariants` says so.
+/// With `normalizer`, `y` keeps `exp(x - max)` and `1 / Σ exp(x - max)` (0 for a row of -inf) goes
+/// there: the caller scales what it computes from `y` (attention its output row) and saves a pass.
 @inline(__always)
-public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutablePointer<Float>) -> Float {
-    if KernelVariants.avx512 { return rlr_softmax_row_avx512(x, n, y) }
+public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutablePointer<Float>,
+                       normalizer: UnsafeMutablePointer<Float>? = nil) -> Float {
+    if KernelVariants.avx512 { return rlr_softmax_row_avx512(x, n, y, normalizer) }
     let peak = reduceRow(.max, x, n)
     guard peak != -.infinity else {
         y.update(repeating: 0, count: n)
+        normalizer?.pointee = 0
         return -.infinity
     }
     var total = SIMD8<Float>(repeating: 0)
@@ -41,7 +45,7 @@ public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutabl
         i += 1
     }
     let inverse = 1 / sum
-    for j in 0..<n { y[j] *= inverse }
+    if let normalizer { normalizer.pointee = inverse } else { for j in 0..<n { y[j] *= inverse } }
     return peak + Float(Glibc.log(Double(sum)))
 }
 

@@ -4,8 +4,9 @@
 #include "vector_math.h"
 
 /// softmax(x[0..<n]) into y (which may be x); returns the row's log-sum-exp. A row of -inf gives
-/// zeros and -inf; a NaN gives NaNs. Same contract and exp polynomial as Kernels' softmaxRow.
-float rlr_softmax_row_avx512(const float *x, long n, float *y);
+/// zeros and -inf; a NaN gives NaNs. With `normalizer`, y keeps exp(x - max) and 1 / sum goes there
+/// (0 for a row of -inf). Same contract and exp polynomial as Kernels' softmaxRow.
+float rlr_softmax_row_avx512(const float *x, long n, float *y, float *normalizer);
 
 /// y[i] = e^x[i] for i < n (y may be x).
 void rlr_exp_avx512(const float *x, long n, float *y);
