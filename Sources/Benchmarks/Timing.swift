@@ -19,15 +19,20 @@ struct Timing {
     func includes(_ name: String) -> Bool { cases?.contains(name) ?? true }
 
     /// Runs `body` warmup + repeats times; returns the median in milliseconds.
-    func median(_ body: () -> Void) -> Double {
+    func median(_ body: () -> Void) -> Double { medians(body).wall }
+
+    /// Runs `body` warmup + repeats times; returns the median wall time and the median CPU time of the
+    /// whole process (all threads; steadier than wall time on a shared machine), in milliseconds.
+    func medians(_ body: () -> Void) -> (wall: Double, cpu: Double) {
         for _ in 0..<warmup { body() }
-        var times: [Double] = []
+        var times: [Double] = [], cpuTimes: [Double] = []
         for _ in 0..<repeats {
-            let start = DispatchTime.now().uptimeNanoseconds
+            let start = DispatchTime.now().uptimeNanoseconds, cpuStart = BackboneBenchmark.processCPUMilliseconds()
             body()
             times.append(Double(DispatchTime.now().uptimeNanoseconds - start) / 1e6)
+            cpuTimes.append(BackboneBenchmark.processCPUMilliseconds() - cpuStart)
         }
-        return times.sorted()[times.count / 2]
+        return (times.sorted()[times.count / 2], cpuTimes.sorted()[cpuTimes.count / 2])
     }
 }
 

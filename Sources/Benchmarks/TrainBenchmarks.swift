@@ -12,12 +12,12 @@ enum TrainBenchmarks {
             let tokens = [Tensor.randn([4, 1024, 40], generator: &generator), Tensor.randn([4, 256, 112], generator: &generator)]
             let network = try! RLRNetwork(channels: [40, 112], sides: [32, 16], config: config)
             let optimizer = Adam(network, learningRate: config.learningRate)
-            let ms = timing.median {
+            let (ms, cpu) = timing.medians {
                 let (loss, _) = network.loss(tokens, generator: &generator)
                 loss.backward()
                 optimizer.update()
             }
-            report(["case": "train_\(name)_b4", "median_ms": ms, "impl": "swift", "params": network.parameterCount,
+            report(["case": "train_\(name)_b4", "median_ms": ms, "cpu_ms_median": cpu, "impl": "swift", "params": network.parameterCount,
                     "images_per_s": 4 / (ms / 1000), "peak_rss_mb": peakResidentMB()])
         }
     }

@@ -20,6 +20,10 @@ struct VariantBenchmark {
         ThinProduct.cases(shapes: [(16, 1024), (32, 1024), (64, 256), (64, 1024)]) { product in
             record(product.name) { product.repeated { thinGEMM(transposeA: $0, m: $1, n: $2, k: $3, a: $4, lda: $5, b: $6, ldb: $7, c: $8, ldc: $9) } }
         }
+        // Lite0's depthwise convolutions, each layer once per run.
+        DepthwiseLayer.cases { layer in
+            record("depthwise_\(layer.input)_k\(layer.g.kernelWidth)_s\(layer.g.strideX)", layer.run)
+        }
         var generator = RandomGenerator(seed: 3)
         // An Adam step over 1 M parameters (the moments after a few steps), once per run.
         let count = 1 << 20

@@ -26,7 +26,7 @@ public enum SystemCommands {
             "isa:      \(features.isEmpty ? "none beyond SSE2" : features)",
             "vectors:  \(cpu.level) usable" + (cpu.disabledByOS.isEmpty ? "" : "; not enabled by the OS: "
                 + CPU.Feature.allCases.filter(cpu.disabledByOS.contains).map(\.rawValue).joined(separator: " ")),
-            "rlr:      kernels compiled for AVX2+FMA (haswell); AVX-512 variants (softmax, exp, GELU, LayerNorm, attention products, Adam): "
+            "rlr:      kernels compiled for AVX2+FMA (haswell); AVX-512 variants (softmax, exp, GELU, LayerNorm, attention products, Adam, depthwise convolution): "
                 + (KernelVariants.avx512 ? "in use" : KernelVariants.available ? "off (RLR_KERNELS=avx2)" : "not for this CPU"),
             "blas:     \(blas.library)",
             "kernel:   \(blas.core) (\(blas.choice))"

@@ -70,6 +70,15 @@ final class GradientTests: XCTestCase {
         assertGradientsMatch([randomTensor([4], seed: 15), b]) { $0[0].matmul($0[1]) }
     }
 
+    func testLinear() {
+        let x = randomTensor([2, 3, 4], seed: 50), w = randomTensor([5, 4], seed: 51), b = randomTensor([5], seed: 52)
+        assertGradientsMatch([x, w, b]) { $0[0].linear(weight: $0[1], bias: $0[2]) }
+        assertGradientsMatch([x, w]) { $0[0].linear(weight: $0[1]) }
+        assertClose(x.linear(weight: w, bias: b), x.matmul(w.transposed()) + b, tolerance: 1e-6, label: "linear")
+        // No input features: the bias alone.
+        XCTAssertEqual(Tensor.zeros([3, 0]).linear(weight: Tensor.zeros([5, 0]), bias: b).toArray(), Array((0..<3).map { _ in b.toArray() }.joined()))
+    }
+
     func testSoftmaxAndNormalisation() {
         let x = randomTensor([3, 4, 5], seed: 16)
         assertGradientsMatch([x]) { $0[0].softmax() }
@@ -78,6 +87,9 @@ final class GradientTests: XCTestCase {
         assertGradientsMatch([x, randomTensor([5], seed: 17), randomTensor([5], seed: 18)]) {
             $0[0].layerNorm(weight: $0[1], bias: $0[2])
         }
+        // Without gradients to record, weight and bias are applied as each row is normalised: the same bits.
+        let (w, b) = (randomTensor([5], seed: 17), randomTensor([5], seed: 18))
+        XCTAssertEqual(withNoGrad { x.layerNorm(weight: w, bias: b) }.toArray(), x.copied().requiringGrad().layerNorm(weight: w, bias: b).toArray())
         let mean = randomTensor([4], seed: 19), variance = randomTensor([4], seed: 20, scale: 0.1, offset: 1)
         assertGradientsMatch([randomTensor([2, 4, 3, 3], seed: 21), randomTensor([4], seed: 22), randomTensor([4], seed: 23)]) {
             $0[0].batchNorm(mean: mean, variance: variance, weight: $0[1], bias: $0[2], epsilon: 1e-3)

@@ -13,6 +13,7 @@ final class KernelVariantTests: XCTestCase {
             checkLayerNorm()
             checkThinGEMM()
             checkAdam()
+            checkDepthwise()
         }
     }
 
@@ -24,6 +25,7 @@ final class KernelVariantTests: XCTestCase {
             checkLayerNorm()
             checkThinGEMM()
             checkAdam()
+            checkDepthwise()
         }
     }
 
@@ -45,18 +47,22 @@ final class KernelVariantTests: XCTestCase {
         rows.append((0..<37).map { $0 % 3 == 0 ? -.infinity : Float($0) / 5 })
         rows.append([Float](repeating: -.infinity, count: 19))
         for row in rows {
-            var y = [Float](repeating: .nan, count: row.count)
+            var y = [Float](repeating: .nan, count: row.count), unnormalized = y, normalizer = Float.nan
             let logSumExp = softmaxRow(row, row.count, into: &y)
+            XCTAssertEqual(softmaxRow(row, row.count, into: &unnormalized, normalizer: &normalizer), logSumExp)
             let peak = row.max()!
             if peak == -.infinity {
                 XCTAssertEqual(y, [Float](repeating: 0, count: row.count))
+                XCTAssertEqual(unnormalized, y)
                 XCTAssertEqual(logSumExp, -.infinity)
+                XCTAssertEqual(normalizer, 0)
                 continue
             }
             let exps = row.map { Foundation.exp(Double($0) - Double(peak)) }, total = exps.reduce(0, +)
             for j in row.indices {
                 let expected = exps[j] / total
                 XCTAssertEqual(Double(y[j]), expected, accuracy: 4e-6 * expected + 1e-12, "n \(row.count), element \(j)")
+                XCTAssertEqual(Double(unnormalized[j] * normalizer), expected, accuracy: 4e-6 * expected + 1e-12, "unnormalised, element \(j)")
             }
             XCTAssertEqual(Double(logSumExp), Double(peak) + Foundation.log(total), accuracy: 1e-5 * (1 + abs(Double(peak))))
         }
@@ -192,6 +198,53 @@ final class KernelVariantTests: XCTestCase {
                     XCTAssertEqual(v.map(\.bitPattern), expectedV.map(\.bitPattern), label)
                 }
             }
+        }
+    }
+
+    /// The depthwise convolution (bias, ReLU6) against a double loop over its window: strides 1 and 2
+    /// with kernels 3 and 5 (rows wide enough for both variants' blocks, and too narrow for them), the
+    /// general path (kernel 7, stride 3), channel counts off multiples of 16 and 8, TF-SAME, zero and
+    /// wide padding, and output rows computed in two parts as cores split them.
+    func checkDepthwise() {
+        var generator = RandomGenerator(seed: 17)
+        // (channels, height, width, kernel, stride, padding: nil for TF SAME)
+        let shapes: [(Int, Int, Int, Int, Int, Int?)] = [
+            (12, 9, 11, 3, 1, nil), (16, 10, 10, 5, 2, nil), (21, 7, 13, 5, 1, nil), (8, 3, 2, 3, 2, nil), (40, 17, 16, 3, 2, nil),
+            (32, 9, 13, 3, 1, nil), (48, 8, 11, 5, 1, nil), (16, 6, 4, 5, 1, nil), (16, 5, 3, 3, 1, nil), (40, 9, 37, 3, 2, nil),
+            (21, 7, 41, 5, 2, nil), (32, 6, 35, 5, 2, nil), (48, 5, 29, 3, 1, nil), (17, 4, 30, 5, 1, nil), (32, 6, 26, 3, 1, 0),
+            (16, 7, 23, 5, 2, 3), (24, 11, 19, 7, 3, nil), (16, 4, 9, 7, 1, 3),
+        ]
+        for (channels, height, width, kernel, stride, padding) in shapes {
+            func pads(_ size: Int) -> (Int, Int) {
+                if let padding { return (padding, padding) }
+                let total = max(((size + stride - 1) / stride - 1) * stride + kernel - size, 0)
+                return (total / 2, total - total / 2)
+            }
+            let ((top, bottom), (left, right)) = (pads(height), pads(width))
+            let g = ConvGeometry(channels: channels, height: height, width: width, kernelHeight: kernel, kernelWidth: kernel,
+                                 strideY: stride, strideX: stride, padTop: top, padBottom: bottom, padLeft: left, padRight: right)
+            let (outH, outW) = (g.outputHeight, g.outputWidth)
+            let x = Tensor.randn([height, width, channels], generator: &generator).toArray()
+            let w = Tensor.randn([kernel, kernel, channels], generator: &generator).toArray()
+            let b = Tensor.randn([channels], generator: &generator).toArray()
+            var y = [Float](repeating: .nan, count: outH * outW * channels)
+            y.withUnsafeMutableBufferPointer { out in
+                for rows in [0..<outH / 2, outH / 2..<outH] {
+                    depthwiseConvolutionReLU6(x, g, weights: w, bias: b, output: out.baseAddress!, rows: rows)
+                }
+            }
+            for oy in 0..<outH { for ox in 0..<outW { for c in 0..<channels {
+                var sum = Double(b[c]), magnitude = abs(sum)
+                for ky in 0..<kernel { for kx in 0..<kernel {
+                    let iy = oy * stride + ky - top, ix = ox * stride + kx - left
+                    guard iy >= 0 && iy < height && ix >= 0 && ix < width else { continue }
+                    let term = Double(x[(iy * width + ix) * channels + c]) * Double(w[(ky * kernel + kx) * channels + c])
+                    sum += term
+                    magnitude += abs(term)
+                } }
+                XCTAssertEqual(Double(y[(oy * outW + ox) * channels + c]), min(max(sum, 0), 6), accuracy: 1e-6 * (1 + magnitude),
+                               "C \(channels) \(height)x\(width) k \(kernel) s \(stride) padding \(top),\(left) at (\(oy), \(ox), \(c))")
+            } } }
         }
     }
 }

@@ -91,12 +91,16 @@ final class NNTests: XCTestCase {
         }
         let x = try fixture("mha_x"), r = try fixture("mha_r"), mask = try fixture("mha_mask")
         try assertClose(attention(query: x, key: r, value: x, additiveMask: mask), "mha_y", tolerance: 2e-6)
+        // Without gradients to record (no probabilities kept), the same values.
+        try assertClose(withNoGrad { attention(query: x, key: r, value: x, additiveMask: mask) }, "mha_y", tolerance: 2e-6)
 
         // The 3x3 window as a neighbour table gives the same result as the dense masked form.
         let window = NeighborTable.window(height: 3, width: 3, size: 3)
         let dense = Tensor.full([9, 9], -.infinity).maskedFill(windowMask(window), 0)
         assertClose(attention(query: x, key: r, value: x, neighbors: window),
                     attention(query: x, key: r, value: x, additiveMask: dense), tolerance: 2e-6, label: "sparse vs dense")
+        assertClose(withNoGrad { attention(query: x, key: r, value: x, neighbors: window) },
+                    attention(query: x, key: r, value: x, additiveMask: dense), tolerance: 2e-6, label: "sparse without gradients")
     }
 
     func testSparseAttentionGradientsAgainstDenseMaskedAndFiniteDifferences() {
@@ -109,6 +113,28 @@ final class NNTests: XCTestCase {
         let projection = randomTensor([2, 2, 12, 4], seed: 7)
         (Tensor.sparseAttention(query: leaves[0], key: leaves[1], value: leaves[2], neighbors: window) * projection).sum().backward()
         let denseLeaves = [q, k, v].map { $0.copied().requiringGrad() }
+        (Tensor.scaledDotProductAttention(query: denseLeaves[0], key: denseLeaves[1], value: denseLeaves[2], additiveMask: dense)
+            * projection).sum().backward()
+        for (a, b) in zip(leaves, denseLeaves) { assertClose(a.grad!, b.grad!, tolerance: 1e-5, label: "gradient") }
+    }
+
+    /// Keys and values shared by the batch with a head size that is a multiple of 8 (SparseAttention's
+    /// `forwardShared`, eight images to a vector): ten images (a group of eight and one of two), ten
+    /// slots (padded to 16) with unused ones first or last and a query with none, against the dense
+    /// masked form, without and with gradients (through the probabilities it keeps).
+    func testSparseAttentionWithSharedKeysAndValues() {
+        let window = NeighborTable.window(height: 5, width: 4, size: 3)
+        let rows = (0..<20).map { i in i == 0 ? [] : (i % 2 == 1 ? [-1] : []) + window.neighbors(of: i).map(Int32.init) }
+        let table = NeighborTable(queries: 20, width: 10, indices: rows.flatMap { $0 + [Int32](repeating: -1, count: 10 - $0.count) })
+        let dense = Tensor.full([20, 20], -.infinity).maskedFill(windowMask(table), 0)
+        let q = randomTensor([10, 2, 20, 16], seed: 60), k = randomTensor([1, 2, 20, 16], seed: 61), v = randomTensor([1, 2, 20, 16], seed: 62)
+        let expected = Tensor.scaledDotProductAttention(query: q, key: k, value: v, additiveMask: dense)
+        assertClose(withNoGrad { Tensor.sparseAttention(query: q, key: k, value: v, neighbors: table) }, expected, tolerance: 2e-6, label: "no grad")
+        let leaves = [q, k, v].map { $0.copied().requiringGrad() }, denseLeaves = [q, k, v].map { $0.copied().requiringGrad() }
+        let projection = randomTensor([10, 2, 20, 16], seed: 63)
+        let output = Tensor.sparseAttention(query: leaves[0], key: leaves[1], value: leaves[2], neighbors: table)
+        assertClose(output, expected, tolerance: 2e-6, label: "recording")
+        (output * projection).sum().backward()
         (Tensor.scaledDotProductAttention(query: denseLeaves[0], key: denseLeaves[1], value: denseLeaves[2], additiveMask: dense)
             * projection).sum().backward()
         for (a, b) in zip(leaves, denseLeaves) { assertClose(a.grad!, b.grad!, tolerance: 1e-5, label: "gradient") }

@@ -13,7 +13,7 @@ RLR_DEFINE_EXP(rlr_exp16, rlr_float16, rlr_int16, __attribute__((always_inline))
 /// Lanes [0, count) of a 16-lane mask.
 static inline AVX512 __mmask16 head(long count) { return (__mmask16)((1u << count) - 1); }
 
-AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
+AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y, float *normalizer) {
     const long full = n & ~15L;
     const __mmask16 tail = head(n - full);
     __m512 peaks = _mm512_set1_ps(-INFINITY);
@@ -22,6 +22,7 @@ AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
     const float peak = _mm512_reduce_max_ps(peaks);
     if (peak == -INFINITY) {
         for (long i = 0; i < n; i++) y[i] = 0;
+        if (normalizer) *normalizer = 0;
         return -INFINITY;
     }
     rlr_float16 total = 0;
@@ -35,6 +36,10 @@ AVX512 float rlr_softmax_row_avx512(const float *x, long n, float *y) {
     _mm512_mask_storeu_ps(y + full, tail, (__m512)e);
     total += e;
     const float sum = _mm512_reduce_add_ps((__m512)total);
+    if (normalizer) {
+        *normalizer = 1 / sum;
+        return peak + (float)log((double)sum);
+    }
     const __m512 inverse = _mm512_set1_ps(1 / sum);
     for (long i = 0; i < full; i += 16) _mm512_storeu_ps(y + i, _mm512_mul_ps(_mm512_loadu_ps(y + i), inverse));
     _mm512_mask_storeu_ps(y + full, tail, _mm512_mul_ps(_mm512_maskz_loadu_ps(tail, y + full), inverse));
@@ -170,3 +175,111 @@ AVX512 void rlr_thin_gemm_avx512(int transpose_a, long m, long n, long k, float 
 }
 
 RLR_DEFINE_ADAM(rlr_adam_avx512, rlr_float16, 16, AVX512)
+
+/// min(max(v, 0), 6), NaN kept (max and min return their second operand when either is NaN).
+static inline __attribute__((always_inline)) AVX512 __m512 relu6_16(__m512 v) {
+    return _mm512_min_ps(_mm512_set1_ps(6), _mm512_max_ps(_mm512_setzero_ps(), v));
+}
+
+/// Output pixels per block of the depthwise kernel (accumulators).
+#define DW_BLOCK 8
+
+/// DW_BLOCK adjacent output pixels of 16 (`mask`) channels, kernel rows [ky0, ky1): `x` is the input
+/// at the first window's top-left corner (column `left`, which may lie in the padding), `w` and `out`
+/// at the channel. Input column m of a kernel row feeds output j through tap m - S j, so each column
+/// is loaded once for up to K taps (K, S and `guarded` are constants where this is inlined). With
+/// `guarded`, columns outside [0, width) read zeros (a masked load with no lanes touches no memory).
+static inline __attribute__((always_inline)) AVX512 void
+dw_block(const float *x, long left, long width, long channels, const float *w, __m512 bias, __mmask16 mask, long ky0,
+         long ky1, int K, int S, int guarded, float *out) {
+    __m512 acc[DW_BLOCK];
+    for (int j = 0; j < DW_BLOCK; j++) acc[j] = bias;
+    for (long ky = ky0; ky < ky1; ky++) {
+        const float *line = x + ky * width * channels;
+        __m512 taps[5];
+        for (int t = 0; t < K; t++) taps[t] = _mm512_maskz_loadu_ps(mask, w + (ky * K + t) * channels);
+#pragma clang loop unroll(full)
+        for (int m = 0; m < (DW_BLOCK - 1) * S + K; m++) {
+            const __mmask16 inside = !guarded || (unsigned long)(left + m) < (unsigned long)width ? mask : 0;
+            const __m512 column = _mm512_maskz_loadu_ps(inside, line + m * channels);
+#pragma clang loop unroll(full)
+            for (int j = 0; j < DW_BLOCK; j++) {
+                const int t = m - S * j;
+                if (t >= 0 && t < K) acc[j] = _mm512_fmadd_ps(column, taps[t], acc[j]);
+            }
+        }
+    }
+    for (int j = 0; j < DW_BLOCK; j++) _mm512_mask_storeu_ps(out + j * channels, mask, relu6_16(acc[j]));
+}
+
+/// One output pixel of 16 (`mask`) channels with the kernel clipped to the image; `x`, `w` and `out`
+/// at the channel, the window's top-left corner at (top, left).
+static inline __attribute__((always_inline)) AVX512 void
+dw_pixel(const float *x, const rlr_depthwise_shape *s, const float *w, __m512 bias, __mmask16 mask, long top, long left,
+         long ky0, long ky1, float *out) {
+    const long k = s->kernel, c = s->channels;
+    const long kx0 = left < 0 ? -left : 0, kx1 = s->width - left < k ? s->width - left : k;
+    __m512 acc = bias;
+    for (long ky = ky0; ky < ky1; ky++)
+        for (long kx = kx0; kx < kx1; kx++)
+            acc = _mm512_fmadd_ps(_mm512_maskz_loadu_ps(mask, x + ((top + ky) * s->width + left + kx) * c),
+                                  _mm512_maskz_loadu_ps(mask, w + (ky * k + kx) * c), acc);
+    _mm512_mask_storeu_ps(out, mask, relu6_16(acc));
+}
+
+/// One output row of 16 (`mask`) channels from `c`, in blocks (the last moved back to end at the
+/// row's end; guarded where a window reaches outside the image, columns [first, last) have none that
+/// does), or pixel by pixel for K 0 and rows narrower than a block.
+static inline __attribute__((always_inline)) AVX512 void
+dw_row(const float *input, const rlr_depthwise_shape *s, const float *weights, const float *bias, long c, __mmask16 mask,
+       long top, long ky0, long ky1, long first, long last, int K, int S, float *out_row) {
+    const long channels = s->channels, out_w = s->output_width;
+    const __m512 b = _mm512_maskz_loadu_ps(mask, bias + c);
+    if (K && out_w >= DW_BLOCK) {
+        for (long ox = 0; ox < out_w; ox += DW_BLOCK) {
+            if (ox > out_w - DW_BLOCK) ox = out_w - DW_BLOCK;
+            const long left = ox * S - s->pad_left;
+            const float *x = input + (top * s->width + left) * channels + c;
+            float *out = out_row + ox * channels + c;
+            if (ox >= first && ox + DW_BLOCK <= last)
+                dw_block(x, left, s->width, channels, weights + c, b, mask, ky0, ky1, K, S, 0, out);
+            else
+                dw_block(x, left, s->width, channels, weights + c, b, mask, ky0, ky1, K, S, 1, out);
+        }
+        return;
+    }
+    for (long ox = 0; ox < out_w; ox++)
+        dw_pixel(input + c, s, weights + c, b, mask, top, ox * s->stride_x - s->pad_left, ky0, ky1, out_row + ox * channels + c);
+}
+/// The rows for kernel size K and stride S (0, 0: any other, pixel by pixel), a copy for whole
+/// 16-channel slices (unmasked loads) and one for the last partial slice.
+static inline __attribute__((always_inline)) AVX512 void
+dw_rows(const float *input, const rlr_depthwise_shape *s, const float *weights, const float *bias, float *output,
+        long row_start, long row_end, int K, int S) {
+    const long k = s->kernel, stride = s->stride_x, out_w = s->output_width, channels = s->channels;
+    // Output columns whose whole kernel window lies inside the image.
+    const long reach = s->width - k + s->pad_left;
+    long first = (s->pad_left + stride - 1) / stride, last = reach >= 0 ? reach / stride + 1 : 0;
+    first = first < out_w ? first : out_w;
+    last = last < out_w ? last : out_w;
+    last = last > first ? last : first;
+    for (long oy = row_start; oy < row_end; oy++) {
+        const long top = oy * s->stride_y - s->pad_top;
+        const long ky0 = top < 0 ? -top : 0, ky1 = s->height - top < k ? s->height - top : k;
+        float *out_row = output + oy * out_w * channels;
+        long c = 0;
+        for (; c + 16 <= channels; c += 16)
+            dw_row(input, s, weights, bias, c, 0xFFFF, top, ky0, ky1, first, last, K, S, out_row);
+        if (c < channels) dw_row(input, s, weights, bias, c, head(channels - c), top, ky0, ky1, first, last, K, S, out_row);
+    }
+}
+
+AVX512 void rlr_depthwise_relu6_avx512(const float *input, const rlr_depthwise_shape *s, const float *weights,
+                                       const float *bias, float *output, long row_start, long row_end) {
+    const long k = s->kernel, stride = s->stride_x;
+    if (k == 3 && stride == 1) dw_rows(input, s, weights, bias, output, row_start, row_end, 3, 1);
+    else if (k == 3 && stride == 2) dw_rows(input, s, weights, bias, output, row_start, row_end, 3, 2);
+    else if (k == 5 && stride == 1) dw_rows(input, s, weights, bias, output, row_start, row_end, 5, 1);
+    else if (k == 5 && stride == 2) dw_rows(input, s, weights, bias, output, row_start, row_end, 5, 2);
+    else dw_rows(input, s, weights, bias, output, row_start, row_end, 0, 0);
+}

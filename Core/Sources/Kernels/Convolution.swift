@@ -1,3 +1,5 @@
+import CVectorMath
+
 /// Inference kernels for convolutions in channels-last layout (`[H, W, C]` per image, `[P, C]` for
 /// P pixels): 1x1 convolutions as SGEMM with a fused epilogue, and depthwise kxk convolutions in SIMD.
 /// All are single-threaded over the range they are given; callers split pixels or rows across cores
@@ -119,8 +121,17 @@ public func pointwiseConvolutionSGEMM(_ input: UnsafePointer<Float>, pixels: Int
 /// `g.channels` = C, asymmetric zero padding allowed); `weights` is `[k, k, C]`, `bias` `[C]`.
 /// Works on 16 channels (one cache line) at a time across a whole output row, so the k input rows of
 /// that slice stay in L1 while every kernel tap reuses them; four output pixels share each weight load.
+/// Where `KernelVariants.avx512`, eight output pixels in zmm accumulators with masked channel tails (C),
+/// each input column loaded once for all the taps it feeds, for strides 1 and 2 alike.
 public func depthwiseConvolutionReLU6(_ input: UnsafePointer<Float>, _ g: ConvGeometry, weights: UnsafePointer<Float>,
                                       bias: UnsafePointer<Float>, output: UnsafeMutablePointer<Float>, rows: Range<Int>) {
+    if KernelVariants.avx512 {
+        var shape = rlr_depthwise_shape(channels: g.channels, height: g.height, width: g.width, kernel: g.kernelWidth,
+                                        stride_y: g.strideY, stride_x: g.strideX, pad_top: g.padTop, pad_left: g.padLeft,
+                                        output_width: g.outputWidth)
+        rlr_depthwise_relu6_avx512(input, &shape, weights, bias, output, rows.lowerBound, rows.upperBound)
+        return
+    }
     let channels = g.channels, k = g.kernelWidth, s = g.strideX
     let outW = g.outputWidth
     // Output columns whose whole kernel window lies inside the image.

@@ -35,12 +35,14 @@ public enum DenseAttention {
                                keptProbabilities: UnsafeMutablePointer<Float>? = nil) {
         let kept = keptProbabilities.map(SendablePointer.init)
         let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
-        let pm = mask.map(SendableConstPointer.init)
+        let pm = mask.map { MaskRuns($0, rows: s.queries, columns: s.keys) }
         let (po, pl) = (SendablePointer(output), SendablePointer(logSumExp))
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys, ldp = s.rowStride
         Parallel.forEachChunk(s.batch * s.heads, grain: 1) { units in
             let scratch = kept == nil ? allocateFloats(rowsPerBlock * ldp) : nil, keysT = allocateFloats(d * ldp)
-            defer { scratch?.deallocate(); keysT.deallocate() }
+            // Probabilities not kept stay unnormalised: each output row is scaled instead (d values, not Nk).
+            let normalizers = kept == nil ? allocateFloats(rowsPerBlock) : nil
+            defer { scratch?.deallocate(); keysT.deallocate(); normalizers?.deallocate() }
             for unit in units {
                 let (b, h) = (unit / s.heads, unit % s.heads)
                 transpose(pk.base + s.keyOffset(b, h), rows: nk, columns: d, lda: d, into: keysT, ldb: ldp)
@@ -51,11 +53,12 @@ public enum DenseAttention {
                              b: keysT, ldb: ldp, c: logits, ldc: ldp)
                     for r in 0..<rows {
                         let row = logits + r * ldp
-                        if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
-                        pl[unit * s.queries + first + r] = softmaxRow(row, nk, into: row)
+                        pm?.add(row: first + r, to: row)
+                        pl[unit * s.queries + first + r] = softmaxRow(row, nk, into: row, normalizer: normalizers.map { $0 + r })
                     }
-                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: ldp, b: pv.base + s.valueOffset(b, h), ldb: d,
-                             c: po.base + s.queryOffset(b, h, row: first), ldc: d)
+                    let out = po.base + s.queryOffset(b, h, row: first)
+                    thinGEMM(m: rows, n: d, k: nk, a: logits, lda: ldp, b: pv.base + s.valueOffset(b, h), ldb: d, c: out, ldc: d)
+                    if let normalizers { for r in 0..<rows { for c in 0..<d { out[r * d + c] *= normalizers[r] } } }
                 }
             }
         }
@@ -71,7 +74,7 @@ public enum DenseAttention {
                                 dq: UnsafeMutablePointer<Float>, dk: UnsafeMutablePointer<Float>, dv: UnsafeMutablePointer<Float>) {
         let kept = keptProbabilities.map(SendableConstPointer.init)
         let (pq, pk, pv) = (SendableConstPointer(q), SendableConstPointer(k), SendableConstPointer(v))
-        let pm = mask.map(SendableConstPointer.init)
+        let pm = mask.map { MaskRuns($0, rows: s.queries, columns: s.keys) }
         let (po, pl, pg) = (SendableConstPointer(output), SendableConstPointer(logSumExp), SendableConstPointer(outputGradient))
         let (pdq, pdk, pdv) = (SendablePointer(dq), SendablePointer(dk), SendablePointer(dv))
         let rowsPerBlock = s.blockRows, d = s.headDim, nk = s.keys, ldp = s.rowStride
@@ -96,7 +99,7 @@ public enum DenseAttention {
                             thinGEMM(m: rows, n: nk, k: d, alpha: scale, a: qBlock, lda: d, b: keysT, ldb: ldp, c: scratch!, ldc: ldp)
                             for r in 0..<rows {
                                 let row = scratch! + r * ldp
-                                if let pm { addRow(row, pm.base + (first + r) * nk, nk) }
+                                pm?.add(row: first + r, to: row)
                                 normalizeRow(row, logSumExp: pl[unit * s.queries + first + r], nk)
                             }
                             probabilities = UnsafePointer(scratch!)
@@ -124,10 +127,6 @@ public enum DenseAttention {
         }
     }
 
-    @inline(__always) static func addRow(_ row: UnsafeMutablePointer<Float>, _ mask: UnsafePointer<Float>, _ n: Int) {
-        for j in 0..<n { row[j] += mask[j] }
-    }
-
     /// Turns a row of logits into probabilities `exp(x - lse)`.
     @inline(__always) static func normalizeRow(_ row: UnsafeMutablePointer<Float>, logSumExp: Float, _ n: Int) {
         guard logSumExp > -.infinity else { return row.update(repeating: 0, count: n) }
@@ -138,5 +137,43 @@ public enum DenseAttention {
             j += 8
         }
         while j < n { row[j] = VectorMath.exp(SIMD8(repeating: row[j] - logSumExp))[0]; j += 1 }
+    }
+}
+
+/// An additive mask `[rows, columns]` and the runs of nonzero entries in each of its rows: adding
+/// only those to a row of logits gives the same values without reading the zeros again for every
+/// batch and head (RLR's masks leave out one k x k window: 95% of a 1024-key row is zeros).
+struct MaskRuns: Sendable {
+    let mask: SendableConstPointer<Float>
+    let columns: Int
+    /// The runs of row r are `runs[first[r]..<first[r + 1]]`.
+    let first: [Int]
+    let runs: [Range<Int>]
+
+    init(_ mask: UnsafePointer<Float>, rows: Int, columns: Int) {
+        var first = [0], runs: [Range<Int>] = []
+        for r in 0..<rows {
+            let row = mask + r * columns
+            var j = 0
+            while j < columns {
+                // Skip zeros eight at a time, then extend the run over nonzero entries.
+                while j + 8 <= columns && UnsafeRawPointer(row + j).loadUnaligned(as: SIMD8<Float>.self) == .zero { j += 8 }
+                while j < columns && row[j] == 0 { j += 1 }
+                let start = j
+                while j < columns && row[j] != 0 { j += 1 }
+                if j > start { runs.append(start..<j) }
+            }
+            first.append(runs.count)
+        }
+        self.mask = SendableConstPointer(mask)
+        self.columns = columns
+        self.first = first
+        self.runs = runs
+    }
+
+    /// `logits[j] += mask[row, j]` for every column j.
+    @inline(__always) func add(row r: Int, to logits: UnsafeMutablePointer<Float>) {
+        let row = mask.base + r * columns
+        for run in runs[first[r]..<first[r + 1]] { for j in run { logits[j] += row[j] } }
     }
 }

@@ -18,12 +18,16 @@ public func softmaxRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, log: Bool,
 
 /// Writes `softmax(x[0..<n])` to `y` (which may be `x`) and returns the row's log-sum-exp. A row of
 /// -inf (everything masked) gives zeros and -inf; a NaN gives NaNs. AVX-512 where `KernelVariants` says so.
+/// With `normalizer`, `y` keeps `exp(x - max)` and `1 / Σ exp(x - max)` (0 for a row of -inf) goes
+/// there: the caller scales what it computes from `y` (attention its output row) and saves a pass.
 @inline(__always)
-public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutablePointer<Float>) -> Float {
-    if KernelVariants.avx512 { return rlr_softmax_row_avx512(x, n, y) }
+public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutablePointer<Float>,
+                       normalizer: UnsafeMutablePointer<Float>? = nil) -> Float {
+    if KernelVariants.avx512 { return rlr_softmax_row_avx512(x, n, y, normalizer) }
     let peak = reduceRow(.max, x, n)
     guard peak != -.infinity else {
         y.update(repeating: 0, count: n)
+        normalizer?.pointee = 0
         return -.infinity
     }
     var total = SIMD8<Float>(repeating: 0)
@@ -41,7 +45,7 @@ public func softmaxRow(_ x: UnsafePointer<Float>, _ n: Int, into y: UnsafeMutabl
         i += 1
     }
     let inverse = 1 / sum
-    for j in 0..<n { y[j] *= inverse }
+    if let normalizer { normalizer.pointee = inverse } else { for j in 0..<n { y[j] *= inverse } }
     return peak + Float(Glibc.log(Double(sum)))
 }
 
@@ -64,25 +68,29 @@ public func softmaxRowsBackward(y: UnsafePointer<Float>, gradient: UnsafePointer
     }
 }
 
-/// Layer normalisation of each row: `y = (x - mean) * rstd` (affine parameters applied by the caller;
-/// AVX-512 where `KernelVariants` says so).
+/// Layer normalisation of each row: `y = (x - mean) * rstd` (AVX-512 where `KernelVariants` says so),
+/// then with `affine` `y * weight + bias` on the row while it is in cache (the bits of applying them
+/// as separate passes; for inference, where the backward pass needs no `(x - mean) * rstd`).
 /// Writes the per-row `mean` and `rstd = 1/sqrt(var + eps)` for the backward pass.
 public func layerNormRows(_ x: UnsafePointer<Float>, rows: Int, n: Int, epsilon: Float,
+                          affine: (weight: UnsafePointer<Float>, bias: UnsafePointer<Float>)? = nil,
                           into y: UnsafeMutablePointer<Float>, mean: UnsafeMutablePointer<Float>, rstd: UnsafeMutablePointer<Float>) {
     let px = SendableConstPointer(x), py = SendablePointer(y), pm = SendablePointer(mean), pr = SendablePointer(rstd)
+    let weight = affine.map { SendableConstPointer($0.weight) }, bias = affine.map { SendableConstPointer($0.bias) }
     Parallel.forEachChunk(rows, grain: Swift.max(1, 16_384 / Swift.max(n, 1))) { range in
         for r in range {
             let input = px.base + r * n, out = py.base + r * n
             if KernelVariants.avx512 {
                 rlr_layer_norm_row_avx512(input, n, epsilon, out, pm.base + r, pr.base + r)
-                continue
+            } else {
+                let mu = reduceRow(.sum, input, n) / Float(n)
+                let variance = sumOfProducts(input, input, n, centeredAt: mu) / Float(n)
+                let scale = 1 / (variance + epsilon).squareRoot()
+                for j in 0..<n { out[j] = (input[j] - mu) * scale }
+                pm[r] = mu
+                pr[r] = scale
             }
-            let mu = reduceRow(.sum, input, n) / Float(n)
-            let variance = sumOfProducts(input, input, n, centeredAt: mu) / Float(n)
-            let scale = 1 / (variance + epsilon).squareRoot()
-            for j in 0..<n { out[j] = (input[j] - mu) * scale }
-            pm[r] = mu
-            pr[r] = scale
+            if let weight, let bias { for j in 0..<n { out[j] = out[j] * weight[j] + bias[j] } }
         }
     }
 }

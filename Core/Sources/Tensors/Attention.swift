@@ -94,11 +94,13 @@ extension Tensor {
                                          sharedKeys: k.shape[0] == 1 && q.shape[0] > 1, sharedValues: v.shape[0] == 1 && q.shape[0] > 1)
         let scale = 1 / Float(q.shape[3]).squareRoot()
         let (qc, kc, vc) = (q.contiguous().detached(), k.contiguous().detached(), v.contiguous().detached())
-        let probabilities = Tensor.zeros([q.shape[0], q.shape[1], q.shape[2], neighbors.width])
+        // The probabilities are kept for the backward pass only.
+        let recording = GradMode.isEnabled && [q, k, v].contains { $0.requiresGrad }
+        let probabilities = recording ? Tensor(shape: [q.shape[0], q.shape[1], q.shape[2], neighbors.width]) { _ in } : nil
         let output = Tensor(shape: q.shape) { out in
             neighbors.indices.withUnsafeBufferPointer { table in
                 SparseAttention.forward(q: qc.pointer, k: kc.pointer, v: vc.pointer, neighbors: table.baseAddress!, shape: shape,
-                                        scale: scale, output: out.baseAddress!, probabilities: probabilities.pointer)
+                                        scale: scale, output: out.baseAddress!, probabilities: probabilities?.pointer)
             }
         }
         return record(output, inputs: [q, k, v]) { g in
@@ -106,7 +108,7 @@ extension Tensor {
             let (dq, dk, dv) = (Tensor.zeros(qc.shape), Tensor.zeros(kc.shape), Tensor.zeros(vc.shape))
             neighbors.indices.withUnsafeBufferPointer { table in
                 SparseAttention.backward(q: qc.pointer, k: kc.pointer, v: vc.pointer, neighbors: table.baseAddress!, shape: shape,
-                                         scale: scale, probabilities: probabilities.pointer, outputGradient: gradient.pointer,
+                                         scale: scale, probabilities: probabilities!.pointer, outputGradient: gradient.pointer,
                                          dq: dq.pointer, dk: dk.pointer, dv: dv.pointer)
             }
             return [dq, dk, dv]

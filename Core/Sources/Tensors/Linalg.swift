@@ -81,6 +81,26 @@ extension Tensor {
         }
     }
 
+    /// `self Wᵀ + bias` over the last axis (`torch.nn.functional.linear`): `weight [out, in]`, `bias [out]`.
+    /// One GEMM over all leading rows that starts from the bias, so no pass adds it afterwards.
+    public func linear(weight: Tensor, bias: Tensor? = nil) -> Tensor {
+        let k = shape[rank - 1], n = weight.shape[0], m = shape.dropLast().reduce(1, *)
+        precondition(weight.rank == 2 && weight.shape[1] == k && (bias.map { $0.shape == [n] } ?? true),
+                     "linear: input \(shape), weight \(weight.shape), bias \(bias?.shape ?? [])")
+        let (x, w, b) = (contiguous().detached(), weight.contiguous().detached(), bias?.contiguous().detached())
+        let result = Tensor(shape: Array(shape.dropLast()) + [n]) { out in
+            sgemm(transposeB: true, m: m, n: n, k: k, a: x.pointer, lda: k, b: w.pointer, ldb: k, bias: b.map { UnsafePointer($0.pointer) },
+                  c: out.baseAddress!, ldc: n)
+        }
+        let inputShape = shape
+        return Tensor.record(result, inputs: [self, weight] + (bias.map { [$0] } ?? [])) { [self] g in
+            let rows = g.reshaped([m, n])
+            return [requiresGrad ? rows.matmul(w).reshaped(inputShape) : nil,
+                    weight.requiresGrad ? rows.transposed().matmul(x.reshaped([m, k])) : nil,
+                    bias?.requiresGrad == true ? rows.sum(axis: 0) : nil]
+        }
+    }
+
     private func expandedIfNeeded(_ target: [Int]) -> Tensor {
         shape == target ? self : (rank < target.count ? reshaped(Array(repeating: 1, count: target.count - rank) + shape) : self).expanded(target)
     }

@@ -38,12 +38,20 @@ extension Tensor {
     }
 
     /// Layer normalisation over the last axis with optional affine `weight` and `bias` `[C]`.
+    /// Without gradients to record, both parameters are applied in the same pass as the normalisation.
     public func layerNorm(weight: Tensor? = nil, bias: Tensor? = nil, epsilon: Float = 1e-5) -> Tensor {
         let input = contiguous()
         let n = shape.last ?? 1, rows = count / Swift.max(n, 1)
         let source = input.detached()
         let rstd = Tensor.zeros([rows])
         let meanValues = Tensor.zeros([rows])
+        if let weight, let bias, weight.shape == [n], bias.shape == [n], !(GradMode.isEnabled && [self, weight, bias].contains { $0.requiresGrad }) {
+            let (w, b) = (weight.contiguous(), bias.contiguous())
+            return Tensor(shape: shape) {
+                layerNormRows(source.pointer, rows: rows, n: n, epsilon: epsilon, affine: (UnsafePointer(w.pointer), UnsafePointer(b.pointer)), into: $0.baseAddress!,
+                              mean: meanValues.pointer, rstd: rstd.pointer)
+            }
+        }
         let normalized = Tensor(shape: shape) {
             layerNormRows(source.pointer, rows: rows, n: n, epsilon: epsilon, into: $0.baseAddress!,
                           mean: meanValues.pointer, rstd: rstd.pointer)

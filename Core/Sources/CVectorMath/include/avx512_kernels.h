@@ -4,8 +4,9 @@
 #include "vector_math.h"
 
 /// softmax(x[0..<n]) into y (which may be x); returns the row's log-sum-exp. A row of -inf gives
-/// zeros and -inf; a NaN gives NaNs. Same contract and exp polynomial as Kernels' softmaxRow.
-float rlr_softmax_row_avx512(const float *x, long n, float *y);
+/// zeros and -inf; a NaN gives NaNs. With `normalizer`, y keeps exp(x - max) and 1 / sum goes there
+/// (0 for a row of -inf). Same contract and exp polynomial as Kernels' softmaxRow.
+float rlr_softmax_row_avx512(const float *x, long n, float *y, float *normalizer);
 
 /// y[i] = e^x[i] for i < n (y may be x).
 void rlr_exp_avx512(const float *x, long n, float *y);
@@ -29,3 +30,15 @@ void rlr_thin_gemm_avx512(int transpose_a, long m, long n, long k, float alpha, 
 
 /// One Adam step over n parameters, 16 at a time (see RLR_DEFINE_ADAM in vector_math.h).
 void rlr_adam_avx512(float *p, const float *g, float *m, float *v, long n, const rlr_adam_step *step);
+
+/// A depthwise convolution's shape: input [height, width, channels], square kernel, zero padding
+/// (what Kernels' ConvGeometry says; bottom and right padding follow from output_height/width).
+typedef struct {
+    long channels, height, width, kernel, stride_y, stride_x, pad_top, pad_left, output_width;
+} rlr_depthwise_shape;
+
+/// Output rows [row_start, row_end) of a depthwise convolution with bias and ReLU6, channels-last:
+/// depthwiseConvolutionReLU6's contract (Kernels/Convolution.swift). weights [k, k, C], bias [C],
+/// output [output_height, output_width, C].
+void rlr_depthwise_relu6_avx512(const float *input, const rlr_depthwise_shape *shape, const float *weights,
+                                const float *bias, float *output, long row_start, long row_end);

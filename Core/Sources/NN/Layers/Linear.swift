@@ -12,10 +12,7 @@ public final class Linear: Module {
         self.bias = bias ? Parameter(wrappedValue: Initializer.uniform([outputSize], bound: bound, generator: &generator)) : nil
     }
 
-    public func callAsFunction(_ x: Tensor) -> Tensor {
-        let y = x.matmul(weight.transposed())
-        return bias.map { y + $0.value } ?? y
-    }
+    public func callAsFunction(_ x: Tensor) -> Tensor { x.linear(weight: weight, bias: bias?.value) }
 }
 
 /// 2-D convolution layer, weight `[out, in/groups, kh, kw]`, PyTorch's default init.
