@@ -86,8 +86,8 @@ public enum ModelCommands {
 
     static func train(_ inv: Invocation) throws -> Value {
         let out = try inv.path("out")
-        var dataset = try DataCommands.open(inv)
-        dataset = dataset.trainingSet
+        let opened = try DataCommands.open(inv)
+        var dataset = opened.trainingSet
         guard dataset.count > 0 else { throw CommandError.badArgument(name: "--root", reason: "no training images (train/good) found") }
         let resume = try inv.bool("resume")
         var config = try configuration(inv)
@@ -133,7 +133,7 @@ public enum ModelCommands {
                        lossHistory: trainer.lossHistory, validationHistory: trainer.validationHistory,
                        optimizerState: trainer.optimizer.stateDict())
         }
-        let curve = try trainingCurve(inv, detector: detector, resumedEpochs: lossHistory.count)
+        let curve = try trainingCurve(inv, detector: detector, data: opened, resumedEpochs: lossHistory.count)
         curve?.start()
         let outcome = try trainer.train(tokens: tokens, validation: validation, progress: { progress in
             inv.progress("epoch \(progress.epoch)/\(progress.epochs)", done: progress.batch, total: progress.batches)
@@ -160,9 +160,9 @@ public enum ModelCommands {
         return .object(ModelObject(path: out, checkpoint: final, detector: detector))
     }
 
-    /// The per-epoch curve when --curve or --track asks for one: the test split preloaded once for
-    /// --track; a resumed run continues the rows of its --curve file.
-    static func trainingCurve(_ inv: Invocation, detector: Detector, resumedEpochs: Int) throws -> TrainingCurve? {
+    /// The per-epoch curve when --curve or --track asks for one: the test split of `data` (the opened
+    /// --root) preloaded once for --track; a resumed run continues the rows of its --curve file.
+    static func trainingCurve(_ inv: Invocation, detector: Detector, data: Dataset, resumedEpochs: Int) throws -> TrainingCurve? {
         let track = try inv.bool("track")
         guard track || inv.has("curve") else { return nil }
         let path = inv.has("curve") ? try inv.path("curve") : nil
@@ -172,14 +172,14 @@ public enum ModelCommands {
         }
         var test: (Dataset, Evaluation.Preloaded)? = nil
         if track {
-            let dataset = try DataCommands.open(inv)
-            guard dataset.subset(split: .test).count > 0 else {
+            let testCount = data.subset(split: .test).count
+            guard testCount > 0 else {
                 throw CommandError.badArgument(name: "--track", reason: "\(try inv.path("root")) has no test images to track")
             }
-            let preloaded = try Evaluation.preload(detector, on: dataset, progress: { inv.progress("test features", done: $0, total: $1) },
+            let preloaded = try Evaluation.preload(detector, on: data, progress: { inv.progress("test features", done: $0, total: $1) },
                                                    shouldStop: { inv.context.interrupt.isSet })
-            inv.print("tracking \(dataset.subset(split: .test).count) test images after every epoch (reporting only: nothing is selected by them)")
-            test = (dataset, preloaded)
+            inv.print("tracking \(testCount) test images after every epoch (reporting only: nothing is selected by them)")
+            test = (data, preloaded)
         }
         return TrainingCurve(detector: detector, test: test, path: path, previous: previous)
     }
@@ -187,7 +187,8 @@ public enum ModelCommands {
     /// Training seconds the preset's measured cost predicts, when the network is the preset's on
     /// EfficientNet-Lite0's default taps at 256 px (nil otherwise: no measurement covers it).
     static func expectedSeconds(_ inv: Invocation, config: RLRConfig, identity: BackboneIdentity, images: Int, epochs: Int) throws -> Double? {
-        guard let preset = RLRConfig.presets.first(where: { $0.name == (try? inv.string("preset")) }),
+        let name = try inv.string("preset")
+        guard let preset = RLRConfig.presets.first(where: { $0.name == name }),
               preset.config.dims == config.dims, preset.config.layers == config.layers, preset.config.blocks == config.blocks,
               identity.name == "efficientnet-lite0", identity.taps == Detector.defaultTaps, identity.imageSize == 256 else { return nil }
         return preset.secondsPerThousandImages * Double(images) / 1000 * Double(Swift.max(0, epochs))

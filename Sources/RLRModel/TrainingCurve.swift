@@ -29,7 +29,7 @@ public final class TrainingCurve {
     let detector: Detector
     let test: (dataset: Dataset, preloaded: Evaluation.Preloaded)?
     let path: String?
-    private var seconds: Double
+    /// When the current epoch's training time started counting.
     private var mark = Date()
 
     /// - Parameters:
@@ -41,7 +41,6 @@ public final class TrainingCurve {
         self.test = test
         self.path = path
         rows = previous
-        seconds = previous.last?.seconds ?? 0
     }
 
     /// Starts the training clock (call when the first epoch starts).
@@ -50,7 +49,7 @@ public final class TrainingCurve {
     /// Records a finished epoch (evaluating the tracked test split off the clock), writes the file,
     /// and returns the line to print.
     public func record(epoch: Int, loss: Float, validation: Float?, shouldStop: () -> Bool) throws -> String {
-        seconds += Date().timeIntervalSince(mark)
+        let seconds = (rows.last?.seconds ?? 0) + Date().timeIntervalSince(mark)
         var row = Row(epoch: epoch, seconds: seconds, loss: loss, validation: validation)
         if let test {
             let report = try Evaluation.run(detector, on: test.dataset, preloaded: test.preloaded, shouldStop: shouldStop).report
