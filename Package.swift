@@ -8,6 +8,11 @@ import PackageDescription
 
 let numeric: [SwiftSetting] = [.unsafeFlags(["-target-cpu", "haswell"])]
 let core: Target.Dependency = .product(name: "RLRCore", package: "Core")
+// scripts/fuzz points RLR_LIBFUZZER at the toolchain's libclang_rt.fuzzer_no_main archive for its instrumented
+// build (.build-libfuzzer): rlr-fuzz then links libFuzzer and runs it under its own main (Sources/CLibFuzzer).
+let libFuzzer: [LinkerSetting] = Context.environment["RLR_LIBFUZZER"].map {
+    [.unsafeFlags(["-Xlinker", "--undefined=LLVMFuzzerRunDriver", "-Xlinker", $0, "-lstdc++"])]
+} ?? []
 
 let package = Package(
     name: "rlr",
@@ -67,9 +72,11 @@ let package = Package(
         // The executable.
         .executableTarget(name: "rlr", dependencies: ["App"]),
 
-        // Fuzzing: seeded mutation campaigns over every reader, the language and the binder (scripts/fuzz).
-        .target(name: "Fuzzing", dependencies: [core, "Weights", "Imaging", "Datasets", "RLRModel", "Script", "Library"]),
-        .executableTarget(name: "rlr-fuzz", dependencies: ["Fuzzing"]),
+        // Fuzzing: every reader, the language and the binder, under libFuzzer (CLibFuzzer: its driver when linked)
+        // or seeded mutation campaigns (scripts/fuzz).
+        .target(name: "CLibFuzzer"),
+        .target(name: "Fuzzing", dependencies: [core, "Weights", "Imaging", "Datasets", "RLRModel", "Script", "Library", "CLibFuzzer"]),
+        .executableTarget(name: "rlr-fuzz", dependencies: ["Fuzzing"], linkerSettings: libFuzzer),
 
         // Benchmarks (not timed tests): scripts/bench runs them next to the PyTorch peer.
         .executableTarget(name: "rlr-bench", dependencies: ["Backbones", "RLRModel", core], path: "Sources/Benchmarks",

@@ -116,7 +116,13 @@ public final class FuzzRunner {
     private func execute(_ input: [UInt8]) -> String? {
         input.withUnsafeBufferPointer { currentInput.update(from: $0.baseAddress!, count: $0.count) }
         currentLength = input.count
-        FuzzRunner.softDeadline.clear()
+        return FuzzRunner.feed(target, input)
+    }
+
+    /// Feeds one input with the watchdog's clock running (it sets `softDeadline` after a second, for long-running
+    /// bodies to poll); returns the folded rejection message, nil when the target accepted the input.
+    static func feed(_ target: FuzzTarget, _ input: [UInt8]) -> String? {
+        softDeadline.clear()
         executionStarted.store(DispatchTime.now().uptimeNanoseconds, ordering: .relaxed)
         defer { executionStarted.store(0, ordering: .relaxed) }
         do {
@@ -150,7 +156,8 @@ public final class FuzzRunner {
     private static let watchdogStarted = Mutex(false)
     nonisolated(unsafe) private static var hangLimit: UInt64 = 10_000_000_000
 
-    private static func startWatchdog(hangSeconds: Double) {
+    /// Starts the thread that sets the soft deadline and ends an execution longer than `hangSeconds` (once per process).
+    static func startWatchdog(hangSeconds: Double) {
         hangLimit = UInt64(hangSeconds * 1e9)
         let first = watchdogStarted.withLock { started in defer { started = true }; return !started }
         guard first else { return }

@@ -1,6 +1,8 @@
 // rlr-fuzz [TARGET ...] [--seconds N] [--executions N] [--seed N] [--findings DIR] [--list]
+// rlr-fuzz TARGET --engine libfuzzer [--seconds N] [--seed N] [--findings DIR] [--corpus DIR] [-- LIBFUZZER FLAGS]
 // rlr-fuzz TARGET --replay FILE   runs one saved input (a crash shows Swift's own message)
-// Runs seeded mutation campaigns (see Sources/Fuzzing); scripts/fuzz is the front end.
+// Runs seeded mutation campaigns, or libFuzzer on one target when this build links it (see Sources/Fuzzing);
+// scripts/fuzz is the front end.
 import Foundation
 import Fuzzing
 
@@ -11,7 +13,7 @@ func fail(_ message: String) -> Never {
 
 @MainActor func main() {
 var names: [String] = [], seconds = 10.0, executions = Int.max, seed: UInt64 = 1, findings = "fuzz-findings"
-var replay: String? = nil
+var replay: String? = nil, engine = "mutation", corpus = "fuzz-corpus", passedThrough: [String] = []
 var arguments = CommandLine.arguments.dropFirst()
 func value(_ flag: String) -> String {
     guard let next = arguments.popFirst() else { fail("\(flag) needs a value") }
@@ -29,6 +31,9 @@ while let argument = arguments.popFirst() {
     case "--seed": seed = number(argument, UInt64.self)
     case "--findings": findings = value(argument)
     case "--replay": replay = value(argument)
+    case "--engine": engine = value(argument)
+    case "--corpus": corpus = value(argument)
+    case "--": passedThrough = Array(arguments); arguments = []
     case "--list":
         for target in FuzzTargets.all { print(target.name.padding(toLength: 14, withPad: " ", startingAt: 0), target.summary) }
         exit(0)
@@ -41,6 +46,12 @@ do {
         do { try FuzzTargets.named(names[0]).run([UInt8](data)); print("accepted") } catch let error as FuzzError { throw error } catch { print("rejected: \(error)") }
         return
     }
+    if engine == "libfuzzer" {
+        guard names.count == 1 else { fail("--engine libfuzzer runs one target per process (scripts/fuzz runs them in turn)") }
+        try LibFuzzer.run(FuzzTargets.named(names[0]), seconds: seconds, seed: seed, corpus: corpus + "/" + names[0],
+                          findings: findings, extra: passedThrough)
+    }
+    guard engine == "mutation" else { fail("--engine \(engine): use mutation or libfuzzer") }
     let targets = try names.isEmpty ? FuzzTargets.all : names.map(FuzzTargets.named)
     for target in targets {
         let runner = FuzzRunner(target: target, seed: seed, findings: findings)

@@ -25,6 +25,26 @@ final class FuzzCampaignTests: XCTestCase {
         XCTAssertEqual([a.accepted, a.distinctErrors, a.corpus], [b.accepted, b.distinctErrors, b.corpus])
     }
 
+    /// The plain build has no libFuzzer (scripts/fuzz builds one): asking for it is an error, not a crash.
+    func testLibFuzzerEngineIsRefusedWithoutTheRuntime() throws {
+        XCTAssertFalse(LibFuzzer.isLinked)
+        let target = try FuzzTargets.named("png")
+        XCTAssertThrowsError(try LibFuzzer.run(target, seconds: 1, seed: 1, corpus: findings + "/corpus", findings: findings)) {
+            XCTAssertTrue(String(describing: $0).contains("built without libFuzzer"), String(describing: $0))
+        }
+    }
+
+    /// The harness's limits reach libFuzzer: input length, the 10 s hang, 8 GiB, the seed, the time, where findings go.
+    func testLibFuzzerCommandLineCarriesTheCampaignsLimits() throws {
+        let target = try FuzzTargets.named("checkpoint")
+        let words = LibFuzzer.arguments(target, seconds: 599.5, seed: (1 << 32) + 5, corpus: "c/checkpoint", findings: "f",
+                                        extra: ["-jobs=1"])
+        XCTAssertEqual(words, ["-max_len=65536", "-timeout=10", "-rss_limit_mb=8192", "-detect_leaks=0", "-print_final_stats=1",
+                               "-seed=5", "-artifact_prefix=f/checkpoint-", "-max_total_time=600", "-jobs=1", "c/checkpoint"])
+        XCTAssertFalse(LibFuzzer.arguments(target, seconds: .infinity, seed: 1, corpus: "c", findings: "f")
+            .contains { $0.hasPrefix("-max_total_time") })
+    }
+
     func testUnknownTargetIsNamed() {
         XCTAssertThrowsError(try FuzzTargets.named("gif")) { error in
             XCTAssertTrue(String(describing: error).contains("unknown fuzz target gif"), String(describing: error))
