@@ -65,6 +65,22 @@ extension Chart {
         return (f.left, f.top, f.width, f.height)
     }
 
+    /// The title as drawn: in the chart's title font when it fits the image's width, else in a smaller one (down to
+    /// the tick labels' size) and, if still too wide, cut short with an ellipsis.
+    public func fittedTitle() throws -> (text: String, size: Double) {
+        fittedTitle(try Canvas(width: 1, height: 1), ChartMetrics(width: width, height: height))
+    }
+
+    private func fittedTitle(_ canvas: Canvas, _ m: ChartMetrics) -> (text: String, size: Double) {
+        let available = Double(width) - 2 * m.pad
+        let full = canvas.measure(title, size: m.title, bold: true).width
+        guard full > available else { return (title, m.title) }
+        let size = max(m.tick, m.title * available / full)
+        var kept = title.count
+        while kept > 0, canvas.measure(String(title.prefix(kept)) + "…", size: size, bold: true).width > available { kept -= 1 }
+        return (kept == title.count ? title : String(title.prefix(kept)) + "…", size)
+    }
+
     private func frame() throws -> PlotFrame {
         try validate()
         return try layout(try Canvas(width: 1, height: 1), ChartMetrics(width: width, height: height))
@@ -80,7 +96,8 @@ extension Chart {
         let labelHeight = canvas.measure("0", size: m.label).height
         let widestY = y.ticks.map { canvas.measure($0.label, size: m.tick).width }.max() ?? 0
         let lastX = x.ticks.last.map { canvas.measure($0.label, size: m.tick).width } ?? 0
-        let top = title.isEmpty ? 2 * m.pad : canvas.measure(title, size: m.title, bold: true).height + 2 * m.pad
+        let fitted = fittedTitle(canvas, m)
+        let top = title.isEmpty ? 2 * m.pad : canvas.measure(fitted.text, size: fitted.size, bold: true).height + 2 * m.pad
         let left = m.pad * 1.5 + (yAxis.label.isEmpty ? 0 : labelHeight + m.pad) + widestY + m.tickLength + m.pad / 2
         let bottom = m.tickLength + m.pad / 2 + tickHeight + (xAxis.label.isEmpty ? 0 : m.pad + labelHeight) + m.pad * 1.5
         let right = max(2.5 * m.pad, lastX / 2 + m.pad)
@@ -132,8 +149,10 @@ extension Chart {
                         horizontal: .center, vertical: .bottom, angle: .pi / 2)
         }
         if !title.isEmpty {
-            canvas.text(title, x: f.left + f.width / 2, y: f.top - m.pad, size: m.title, bold: true,
-                        horizontal: .center, vertical: .bottom)
+            let (text, size) = fittedTitle(canvas, m)
+            // Centred over the plot area, or over the image when it is wider than the plot area.
+            let centre = canvas.measure(text, size: size, bold: true).width <= f.width ? f.left + f.width / 2 : Double(width) / 2
+            canvas.text(text, x: centre, y: f.top - m.pad, size: size, bold: true, horizontal: .center, vertical: .bottom)
         }
     }
 

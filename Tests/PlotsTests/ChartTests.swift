@@ -95,6 +95,24 @@ final class ChartTests: XCTestCase {
         XCTAssertEqual(try inkAbovePlot(), 0)
     }
 
+    /// A title wider than the image is drawn smaller and, past the smallest size, cut with an ellipsis: its ink stays
+    /// inside the image with white columns at both edges; a short title is kept whole in the full size.
+    func testLongTitleFitsTheImage() throws {
+        var chart = try Chart.loss([("train", [1, 0.5, 0.3, 0.25])], title: "Loss")
+        let short = try chart.fittedTitle()
+        XCTAssertEqual(short.text, "Loss")
+        chart.title = "Time to accuracy of every preset on all seven categories of the shared data, measured on two cores"
+        chart.width = 400
+        let fitted = try chart.fittedTitle()
+        XCTAssertLessThan(fitted.size, short.size)
+        XCTAssertTrue(fitted.text.hasSuffix("…") && fitted.text.count < chart.title.count, fitted.text)
+        let image = try roundTrip(chart, "long-title.png"), top = Int(try chart.plotArea().top)
+        let inkColumns = Set((0..<(top * image.width)).filter { image.pixels[3 * $0] < 128 }.map { $0 % image.width })
+        XCTAssertGreaterThan(inkColumns.count, image.width / 2)
+        XCTAssertGreaterThan(inkColumns.min()!, 2)
+        XCTAssertLessThan(inkColumns.max()!, image.width - 3)
+    }
+
     func testLogAxisAndLossSeries() throws {
         let chart = try Chart.loss([("train", [2, 0.5, 0.1, 0.05]), ("val", [2.2, 0.7, 0.3, 0.2])], logScale: true)
         XCTAssertEqual(chart.series.map(\.name), ["train", "val"])
