@@ -11,12 +11,12 @@ public enum LibFuzzer {
     nonisolated(unsafe) private static var active: FuzzTarget?
 
     /// The libFuzzer command line for `target`: its flags, `extra` (libFuzzer flags passed through), then `corpus`.
-    /// A crash, a hang (one input over 10 s) or an allocation past 8 GiB is saved as `<findings>/<target>-crash-…`
-    /// (`timeout-…`, `oom-…`). Leak detection is off: a reader that leaks is not what the campaigns look for.
+    /// A crash, a hang (one input over 10 s), an allocation past 8 GiB or a leak is saved as `<findings>/<target>-crash-…`
+    /// (`timeout-…`, `oom-…`, `leak-…`: memory an input left unreachable, like a pickle list holding itself).
     public static func arguments(_ target: FuzzTarget, seconds: Double, seed: UInt64, corpus: String, findings: String,
                                  extra: [String] = []) -> [String] {
-        var arguments = ["-max_len=\(target.maximumLength)", "-timeout=10", "-rss_limit_mb=8192", "-detect_leaks=0",
-                         "-print_final_stats=1", "-seed=\(seed % (1 << 32))", "-artifact_prefix=\(findings)/\(target.name)-"]
+        var arguments = ["-max_len=\(target.maximumLength)", "-timeout=10", "-rss_limit_mb=8192", "-print_final_stats=1",
+                         "-seed=\(seed % (1 << 32))", "-artifact_prefix=\(findings)/\(target.name)-"]
         if seconds.isFinite { arguments.append("-max_total_time=\(Int(seconds.rounded(.up)))") }
         return arguments + extra + [corpus]
     }

@@ -34,6 +34,33 @@ final class PickleDict {
     func set(_ key: String, _ value: PickleValue) {
         if values.updateValue(value, forKey: key) == nil { keys.append(key) }
     }
+
+    func removeAll() { keys = []; values = [:] }
+}
+
+/// Every list and dict an unpickler built. A crafted pickle can make one contain itself (a list appended to
+/// itself), which reference counting never frees; `release` empties them all once their values have been read.
+final class PickleContainers {
+    private var lists: [PickleList] = []
+    private var dicts: [PickleDict] = []
+
+    func list() -> PickleList {
+        let list = PickleList()
+        lists.append(list)
+        return list
+    }
+
+    func dict() -> PickleDict {
+        let dict = PickleDict()
+        dicts.append(dict)
+        return dict
+    }
+
+    func release() {
+        for list in lists { list.items = [] }
+        for dict in dicts { dict.removeAll() }
+        lists = []; dicts = []
+    }
 }
 
 /// The only globals a state dict needs. Everything else is refused: in Python, unpickling a global
@@ -82,6 +109,7 @@ struct RestrictedUnpickler {
     private var marks: [Int] = []
     private var memo: [Int: PickleValue] = [:]
     private let persistentLoad: (PickleValue) throws -> PickleValue
+    private let containers = PickleContainers()
 
     /// Prepares to read the pickle starting at `offset` of `bytes`.
     init(bytes: [UInt8], offset: Int = 0, path: String, persistentLoad: @escaping (PickleValue) throws -> PickleValue) {
@@ -90,6 +118,10 @@ struct RestrictedUnpickler {
         self.path = path
         self.persistentLoad = persistentLoad
     }
+
+    /// Empties every list and dict `load` built, so that values a crafted pickle made contain themselves are
+    /// freed too; call it when done with what `load` returned.
+    func releaseValues() { containers.release() }
 
     /// Runs the pickle up to its STOP opcode and returns the value; `position` is then just past STOP.
     mutating func load() throws -> PickleValue {
@@ -132,9 +164,9 @@ struct RestrictedUnpickler {
                 let items = Array(stack.suffix(n))
                 stack.removeLast(n)
                 stack.append(.tuple(items))
-            case 0x5d: stack.append(.list(PickleList()))                    // EMPTY_LIST
+            case 0x5d: stack.append(.list(containers.list()))               // EMPTY_LIST
             case 0x6c:                                                      // LIST
-                let list = PickleList()
+                let list = containers.list()
                 list.items = try popMark(opcodeOffset)
                 stack.append(.list(list))
             case 0x61:                                                      // APPEND
@@ -143,9 +175,9 @@ struct RestrictedUnpickler {
             case 0x65:                                                      // APPENDS
                 let items = try popMark(opcodeOffset)
                 try list(at: opcodeOffset).items.append(contentsOf: items)
-            case 0x7d: stack.append(.dict(PickleDict()))                    // EMPTY_DICT
+            case 0x7d: stack.append(.dict(containers.dict()))               // EMPTY_DICT
             case 0x64:                                                      // DICT
-                let dict = PickleDict()
+                let dict = containers.dict()
                 try setItems(try popMark(opcodeOffset), into: dict, at: opcodeOffset)
                 stack.append(.dict(dict))
             case 0x73:                                                      // SETITEM
@@ -194,7 +226,7 @@ struct RestrictedUnpickler {
         switch global {
         case .orderedDict:
             guard args.isEmpty else { throw malformed("OrderedDict with arguments", offset) }
-            return .dict(PickleDict())
+            return .dict(containers.dict())
         case .rebuildTensorV2:
             guard args.count >= 4, case .storage(let storage) = args[0], case .int(let storageOffset) = args[1],
                   case .tuple(let size) = args[2], case .tuple(let stride) = args[3] else {

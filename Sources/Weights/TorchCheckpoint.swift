@@ -19,6 +19,7 @@ enum TorchCheckpoint {
             }
         }
         var reader = unpickler(at: 0)
+        defer { reader.releaseValues() }
         guard case .bigInt(let magic) = try reader.load(), magic == legacyMagic else {
             throw WeightsError(.malformed, path, "not a PyTorch checkpoint (wrong magic number)")
         }
@@ -76,6 +77,7 @@ enum TorchCheckpoint {
         var reader = RestrictedUnpickler(bytes: [UInt8](try archive.contents(of: pickle)), path: path) { pid in
             .storage(try storageReference(pid, path: path))
         }
+        defer { reader.releaseValues() }
         let stateDict = try reader.load()
         let byName = Dictionary(archive.entries.map { ($0.name, $0) }, uniquingKeysWith: { first, _ in first })
         var blobs: [String: Data] = [:]

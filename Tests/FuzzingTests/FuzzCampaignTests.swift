@@ -39,7 +39,7 @@ final class FuzzCampaignTests: XCTestCase {
         let target = try FuzzTargets.named("checkpoint")
         let words = LibFuzzer.arguments(target, seconds: 599.5, seed: (1 << 32) + 5, corpus: "c/checkpoint", findings: "f",
                                         extra: ["-jobs=1"])
-        XCTAssertEqual(words, ["-max_len=65536", "-timeout=10", "-rss_limit_mb=8192", "-detect_leaks=0", "-print_final_stats=1",
+        XCTAssertEqual(words, ["-max_len=65536", "-timeout=10", "-rss_limit_mb=8192", "-print_final_stats=1",
                                "-seed=5", "-artifact_prefix=f/checkpoint-", "-max_total_time=600", "-jobs=1", "c/checkpoint"])
         XCTAssertFalse(LibFuzzer.arguments(target, seconds: .infinity, seed: 1, corpus: "c", findings: "f")
             .contains { $0.hasPrefix("-max_total_time") })
