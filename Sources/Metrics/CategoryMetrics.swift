@@ -16,6 +16,9 @@ public struct CategoryMetrics: Sendable, Equatable {
     public var pixelAP: Double?
     public var pixelF1Max: Double?
     public var aupro: Double?
+    /// How far the pixel metrics may be from the exact values when they come from score bins (a category with
+    /// more pixels than are ranked exactly); nil when they are exact.
+    public var pixelErrorBound: RankingMetrics.ErrorBound?
     /// Why a metric is nil, one sentence each.
     public var notes: [String]
 
@@ -65,7 +68,10 @@ public struct CategoryMetrics: Sendable, Equatable {
         pixelAP = metrics.averagePrecision
         pixelF1Max = metrics.f1Max.value
         aupro = metrics.aupro
-        if !pixels.isExact { notes.append(Self.binningNote(pixels: pixels.count, bound: metrics.errorBound)) }
+        if !pixels.isExact {
+            pixelErrorBound = metrics.errorBound
+            notes.append(Self.binningNote(pixels: pixels.count, bound: metrics.errorBound))
+        }
     }
 
     /// What binned pixel metrics may be off by, e.g. "pixel metrics from score bins (328073216 pixels, more

@@ -116,8 +116,9 @@ public struct EvaluationReport: Sendable, Equatable {
         }
     }
 
-    /// JSON: {"protocol", "categories": [{category, image_auroc, ..., n_good, n_anomalous, notes}], "mean": {...}};
-    /// metric values are fractions in [0, 1] or null.
+    /// JSON: {"protocol", "categories": [{category, image_auroc, ..., n_good, n_anomalous, pixel_error_bound, notes}],
+    /// "mean": {...}}; metric values are fractions in [0, 1] or null; pixel_error_bound is null for exact pixel
+    /// metrics, else the largest distance of each from its exact value (pixel_f1max: exact is at most this above).
     public func json() -> String {
         func object(_ row: CategoryMetrics, indent: String) -> String {
             var fields = ["\"category\": \(jsonString(row.category))"]
@@ -126,6 +127,10 @@ public struct EvaluationReport: Sendable, Equatable {
             }
             fields.append("\"n_good\": \(row.goodCount)")
             fields.append("\"n_anomalous\": \(row.anomalousCount)")
+            fields.append("\"pixel_error_bound\": " + (row.pixelErrorBound.map { bound in
+                "{\"pixel_auroc\": \(bound.auroc), \"aupro\": \(bound.aupro.map { "\($0)" } ?? "null"), "
+                    + "\"pixel_ap\": \(bound.averagePrecision), \"pixel_f1max\": \(bound.f1Max)}"
+            } ?? "null"))
             fields.append("\"notes\": [" + row.notes.map(jsonString).joined(separator: ", ") + "]")
             return "{\n" + fields.map { indent + "  " + $0 }.joined(separator: ",\n") + "\n" + indent + "}"
         }

@@ -167,9 +167,14 @@ final class BinnedRankingTests: XCTestCase {
         XCTAssertEqual(row.pixelAUROC, 7.0 / 8)
         XCTAssertEqual(row.notes.last, "pixel metrics from score bins (4 pixels, more than are ranked exactly); at most "
                        + "1.3e-1 P-AUROC, 5.0e-1 AUPRO, 1.7e-1 pixel AP, 2.0e-1 pixel F1-max (from below) from the exact values")
+        XCTAssertEqual(row.pixelErrorBound, binned.errorBound)
+        let json = EvaluationReport(categories: [row], protocolDescription: "p").json()
+        XCTAssertTrue(json.contains(#""pixel_error_bound": {"pixel_auroc": 0.125, "aupro": "#), json)
         var exactPixels = try accumulate([image], exactPixelLimit: .max)
         let exactRow = try CategoryMetrics(category: "c", imageScores: [1], imageLabels: [true], pixels: exactPixels.finish())
         XCTAssertFalse(exactRow.notes.contains { $0.contains("score bins") })
+        XCTAssertNil(exactRow.pixelErrorBound)
+        XCTAssertTrue(EvaluationReport(categories: [exactRow], protocolDescription: "p").json().contains(#""pixel_error_bound": null"#))
     }
 
     func testRegionsOfDifferentSizesAgainstTheExactPROCode() throws {
