@@ -63,7 +63,7 @@ public struct RLRConfig: Codable, Equatable, Sendable {
         public var name: String
         public var config: RLRConfig
         public var summary: String
-        /// Seconds of one epoch over 1,000 training images on 2 cores (measured on an AMD EPYC Zen 4).
+        /// Seconds of one epoch over 1,000 training images on 2 cores (measured on an AMD EPYC Zen 4; docs/model.md).
         public var secondsPerThousandImages: Double
 
         /// `name: summary; E epochs, about T per 1,000 training images on 2 cores`.
@@ -83,7 +83,7 @@ public struct RLRConfig: Codable, Equatable, Sendable {
     /// The presets, the default (`cpu`) first.
     public static let presets = [
         Preset(name: "cpu", config: .cpu, summary: "a good model in minutes (D 128/256, 1 layer, lr 1e-3 with warm-up and cosine decay, "
-               + "reference from features)", secondsPerThousandImages: 45),
+               + "reference from features)", secondsPerThousandImages: 51),
         Preset(name: "fast", config: .fast, summary: "the paper's recipe on D 128/256, 2 layers", secondsPerThousandImages: 88),
         Preset(name: "paper", config: .paper, summary: "the official configuration (D 256/512, 4 layers, lr 1e-4)",
                secondsPerThousandImages: 397),
