@@ -28,6 +28,20 @@ final class InterpreterTests: XCTestCase {
         do { try run(text); return "no error" } catch let d as Diagnostic { return d.message } catch { return "\(error)" }
     }
 
+    /// Found by the libFuzzer script campaign (its leak check): an interpreter that had run a procedure was never
+    /// freed, because the command context it hands out held it as host (a cycle). The context now holds it weakly.
+    func testInterpreterIsFreedAfterRunningProcedures() throws {
+        weak var released: Interpreter?
+        do {
+            let local = try Interpreter(output: { _ in }, interrupt: InterruptFlag())
+            XCTAssertThrowsError(try local.run(SourceFile(name: "dive.rlr", text: "proc dive n {\n    dive ($n + 1)\n}\ndive 0\n")))
+            XCTAssertNoThrow(try local.run(SourceFile(name: "t.rlr", text: "proc twice x {\n    $x * 2\n}\ny = twice 4")))
+            XCTAssertTrue(local.context.host === local)
+            released = local
+        }
+        XCTAssertNil(released)
+    }
+
     func testArithmeticAndPrecedence() throws {
         XCTAssertEqual(try run("1 + 2 * 3"), .int(7))
         XCTAssertEqual(try run("(1 + 2) * 3"), .int(9))

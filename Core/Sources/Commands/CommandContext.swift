@@ -25,8 +25,9 @@ public final class CommandContext: Sendable {
     public let progress: @Sendable (String, Int, Int) -> Void
     /// The flag `Invocation.checkInterrupted()` polls.
     public let interrupt: InterruptFlag
-    /// The object running commands (the interpreter), for builtins that need it.
-    public let host: (any AnyObject & Sendable)?
+    /// The object running commands (the interpreter), for builtins that need it. Held weakly: the host keeps
+    /// its context, and outlives the commands it runs.
+    public weak let host: (any AnyObject & Sendable)?
 
     /// A context printing to stdout and ignoring progress by default.
     public init(output: @escaping @Sendable (String) -> Void = { Swift.print($0, terminator: "") },
