@@ -29,9 +29,11 @@ enum JPEGCodec {
             default: channels = 3; format = TJPF_RGB
             }
             var pixels = [UInt8](repeating: 0, count: Int(width) * Int(height) * channels)
+            // LIMITSCANS: a progressive file with hundreds of scans is refused instead of decoded for seconds
+            // (libjpeg-turbo's guard; the libFuzzer jpeg campaign met a 10 s input).
             let status = pixels.withUnsafeMutableBufferPointer { out in
                 tjDecompress2(handle, source, UInt(raw.count), out.baseAddress, width, Int32(Int(width) * channels),
-                              height, Int32(format.rawValue), TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING)
+                              height, Int32(format.rawValue), TJFLAG_ACCURATEDCT | TJFLAG_STOPONWARNING | TJFLAG_LIMITSCANS)
             }
             guard status == 0 else { throw ImageError.corrupt(path: path, reason: "corrupt or truncated JPEG (\(errorText(handle)))") }
             return Image(validWidth: Int(width), height: Int(height), channels: channels, pixels: pixels)
