@@ -114,6 +114,9 @@ public enum FuzzTargets {
     static let script = FuzzTarget("script", "the lexer, parser and interpreter (builtins; runs are cut after 1 s)", seeds: {
         fixtures("examples", suffix: ".rlr") + fixtures("Tests/ScriptTests/Diagnostics", suffix: ".rlr")
     }, body: { bytes in
+        // Scripts may `cd`: each input starts where the campaign runs (its corpus and findings paths are relative).
+        let directory = FileManager.default.currentDirectoryPath
+        defer { _ = FileManager.default.changeCurrentDirectoryPath(directory) }
         let interpreter = try Interpreter(output: { _ in }, interrupt: FuzzRunner.softDeadline)
         _ = try interpreter.run(SourceFile(name: "fuzz.rlr", text: String(decoding: bytes, as: UTF8.self)))
     })
