@@ -24,6 +24,8 @@ struct ChartMetrics {
 struct PlotFrame {
     let left: Double, top: Double, width: Double, height: Double
     let x: ResolvedAxis, y: ResolvedAxis
+    /// The title as drawn (see `Chart.fittedTitle`).
+    let title: (text: String, size: Double)
 
     var right: Double { left + width }
     var bottom: Double { top + height }
@@ -68,10 +70,10 @@ extension Chart {
     /// The title as drawn: in the chart's title font when it fits the image's width, else in a smaller one (down to
     /// the tick labels' size) and, if still too wide, cut short with an ellipsis.
     public func fittedTitle() throws -> (text: String, size: Double) {
-        fittedTitle(try Canvas(width: 1, height: 1), ChartMetrics(width: width, height: height))
+        try frame().title
     }
 
-    private func fittedTitle(_ canvas: Canvas, _ m: ChartMetrics) -> (text: String, size: Double) {
+    private func fitTitle(_ canvas: Canvas, _ m: ChartMetrics) -> (text: String, size: Double) {
         let available = Double(width) - 2 * m.pad
         let full = canvas.measure(title, size: m.title, bold: true).width
         guard full > available else { return (title, m.title) }
@@ -96,7 +98,7 @@ extension Chart {
         let labelHeight = canvas.measure("0", size: m.label).height
         let widestY = y.ticks.map { canvas.measure($0.label, size: m.tick).width }.max() ?? 0
         let lastX = x.ticks.last.map { canvas.measure($0.label, size: m.tick).width } ?? 0
-        let fitted = fittedTitle(canvas, m)
+        let fitted = fitTitle(canvas, m)
         let top = title.isEmpty ? 2 * m.pad : canvas.measure(fitted.text, size: fitted.size, bold: true).height + 2 * m.pad
         let left = m.pad * 1.5 + (yAxis.label.isEmpty ? 0 : labelHeight + m.pad) + widestY + m.tickLength + m.pad / 2
         let bottom = m.tickLength + m.pad / 2 + tickHeight + (xAxis.label.isEmpty ? 0 : m.pad + labelHeight) + m.pad * 1.5
@@ -105,7 +107,8 @@ extension Chart {
         guard plotWidth >= 20, plotHeight >= 20 else {
             throw PlotError.invalidValue(argument: "size", reason: "\(width)x\(height) leaves no room for the plot area")
         }
-        return PlotFrame(left: left.rounded(), top: top.rounded(), width: plotWidth.rounded(), height: plotHeight.rounded(), x: x, y: y)
+        return PlotFrame(left: left.rounded(), top: top.rounded(), width: plotWidth.rounded(), height: plotHeight.rounded(), x: x, y: y,
+                         title: fitted)
     }
 
     /// Light grid lines at every tick.
@@ -149,7 +152,7 @@ extension Chart {
                         horizontal: .center, vertical: .bottom, angle: .pi / 2)
         }
         if !title.isEmpty {
-            let (text, size) = fittedTitle(canvas, m)
+            let (text, size) = f.title
             // Centred over the plot area, or over the image when it is wider than the plot area.
             let centre = canvas.measure(text, size: size, bold: true).width <= f.width ? f.left + f.width / 2 : Double(width) / 2
             canvas.text(text, x: centre, y: f.top - m.pad, size: size, bold: true, horizontal: .center, vertical: .bottom)
