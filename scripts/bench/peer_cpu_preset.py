@@ -27,30 +27,27 @@ import rlr_torch as R  # noqa: E402
 import train_eval_torch as T  # noqa: E402
 
 
-def category_root(data, categories):
-    """A folder with one entry per category: `data` itself when it holds them, else links into its sub-datasets."""
-    if all(os.path.isdir(os.path.join(data, c, "train")) for c in categories):
-        return data
-    root = tempfile.mkdtemp(prefix="peer-root-")
-    for dataset in sorted(os.listdir(data)):
-        for c in sorted(os.listdir(os.path.join(data, dataset))) if os.path.isdir(os.path.join(data, dataset)) else []:
-            if c in categories and os.path.isdir(os.path.join(data, dataset, c, "train")):
-                os.symlink(os.path.abspath(os.path.join(data, dataset, c)), os.path.join(root, c))
-    missing = [c for c in categories if not os.path.exists(os.path.join(root, c))]
-    if missing:
-        sys.exit(f"peer_cpu_preset: no category {', '.join(missing)} under {data}")
-    return root
-
-
-def all_categories(data):
-    found = []
-    for dataset in sorted(os.listdir(data)):
-        path = os.path.join(data, dataset)
-        if os.path.isdir(os.path.join(path, "train")):
-            return sorted(os.listdir(data))
-        if os.path.isdir(path):
-            found += [c for c in sorted(os.listdir(path)) if os.path.isdir(os.path.join(path, c, "train"))]
+def category_folders(data):
+    """Category name -> folder: the categories of `data` itself, or of the MVTec-layout datasets inside it."""
+    def categories(root):
+        return {c: os.path.join(root, c) for c in sorted(os.listdir(root)) if os.path.isdir(os.path.join(root, c, "train"))}
+    found = categories(data)
+    if not found:
+        for dataset in sorted(os.listdir(data)):
+            if os.path.isdir(os.path.join(data, dataset)):
+                found.update(categories(os.path.join(data, dataset)))
     return found
+
+
+def category_root(folders, categories):
+    """One folder holding the chosen categories (symbolic links to where they are), as the peer reads them."""
+    missing = [c for c in categories if c not in folders]
+    if missing:
+        sys.exit(f"peer_cpu_preset: no category {', '.join(missing)} under --data")
+    root = tempfile.mkdtemp(prefix="peer-root-")
+    for c in categories:
+        os.symlink(os.path.abspath(folders[c]), os.path.join(root, c))
+    return root
 
 
 def factor(step, steps_per_epoch, epochs, warmup_epochs=1.0):
@@ -77,8 +74,9 @@ def main():
     a = ap.parse_args()
 
     torch.set_num_threads(a.threads)
-    categories = [c for c in a.categories.split(",") if c] or all_categories(a.data)
-    root = category_root(a.data, categories)
+    folders = category_folders(a.data)
+    categories = [c for c in a.categories.split(",") if c] or list(folders)
+    root = category_root(folders, categories)
     cfg = R.RLRConfig(dims=(128, 256), layers=1, lr=1e-3, jitter=4.0)
     print(f"# torch {torch.__version__}, {a.threads} threads, dims {cfg.dims}, 1 layer, {a.epochs} epochs, "
           f"lr 1e-3 warm-up 1 epoch + cosine, reference from features, categories {','.join(categories)}", flush=True)
